@@ -13,6 +13,8 @@
 #include <optional>
 #include <vector>
 
+#include "protocol/wire/byte_buffer.h"
+
 namespace samsa::protocol {
 
 // A range of an open file; the source that returns it keeps the descriptor open.
@@ -42,7 +44,7 @@ struct splice_point {
 
 // Invariant: splice positions are non-decreasing and <= bytes.size().
 struct encoded_message {
-  std::vector<uint8_t> bytes;
+  byte_buffer bytes;  // std::vector<uint8_t> with uninitialised resize
   std::vector<splice_point> splices;
 
   size_t total_size() const {
