@@ -1,0 +1,45 @@
+#pragma once
+
+// Zigzag varints (protobuf sint32/sint64) as used inside Kafka records, and a
+// bounds-checked cursor for reading untrusted record bytes.
+//
+// Decoding matches Kafka's ByteUtils exactly: a varint is at most 5 bytes and a
+// varlong at most 10; a continuation bit on the last allowed byte is an error;
+// value bits past 32 (64) in that last byte are ignored, as Kafka ignores them.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace samsa::protocol {
+
+inline constexpr size_t kMaxVarintBytes = 5;
+inline constexpr size_t kMaxVarlongBytes = 10;
+
+size_t varint_size(int32_t v);
+size_t varlong_size(int64_t v);
+void append_varint(std::vector<uint8_t>& out, int32_t v);
+void append_varlong(std::vector<uint8_t>& out, int64_t v);
+
+// Reads forward through a span. Each read either succeeds whole or returns false;
+// after a false return the position is unspecified and the cursor should be dropped.
+class byte_cursor {
+ public:
+  explicit byte_cursor(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+
+  size_t position() const { return pos_; }
+  size_t remaining() const { return bytes_.size() - pos_; }
+
+  bool read_int8(int8_t& out);
+  bool read_varint(int32_t& out);
+  bool read_varlong(int64_t& out);
+  // The next n bytes, as a view into the underlying span.
+  bool read_bytes(size_t n, std::span<const uint8_t>& out);
+
+ private:
+  std::span<const uint8_t> bytes_;
+  size_t pos_ = 0;  // Invariant: pos_ <= bytes_.size().
+};
+
+}  // namespace samsa::protocol
