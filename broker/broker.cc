@@ -1,0 +1,158 @@
+#include "broker/broker.h"
+
+#include <netdb.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "broker/broker_services.h"
+#include "broker/cluster/meta_properties.h"
+#include "broker/cluster/metadata_image.h"
+#include "broker/dispatcher.h"
+#include "broker/net/server.h"
+#include "broker/runtime/shard_pool.h"
+
+namespace samsa::broker {
+namespace {
+
+// Kafka advertises the canonical host name when a listener leaves the host
+// empty (InetAddress.getLocalHost.getCanonicalHostName).
+std::string canonical_host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  addrinfo hints{};
+  hints.ai_flags = AI_CANONNAME;
+  addrinfo* info = nullptr;
+  std::string out = name;
+  if (::getaddrinfo(name, nullptr, &hints, &info) == 0 && info) {
+    if (info->ai_canonname) out = info->ai_canonname;
+    ::freeaddrinfo(info);
+  }
+  return out;
+}
+
+net::server_config network_config(const config::broker_config& c) {
+  net::server_config n;
+  for (const auto& l : c.listeners())
+    n.listeners.push_back({l.listener_name, l.host, static_cast<uint16_t>(l.port)});
+  n.socket_request_max_bytes = c.socket_request_max_bytes();
+  n.max_connections = c.max_connections();
+  n.max_connections_per_ip = c.max_connections_per_ip();
+  n.connections_max_idle_ms = c.connections_max_idle_ms();
+  n.socket_send_buffer_bytes = c.socket_send_buffer_bytes();
+  n.socket_receive_buffer_bytes = c.socket_receive_buffer_bytes();
+  n.socket_listen_backlog_size = c.socket_listen_backlog_size();
+  n.queued_max_request_bytes = c.queued_max_request_bytes();
+  n.queued_max_requests = c.queued_max_requests();
+  return n;
+}
+
+}  // namespace
+
+struct broker::impl {
+  explicit impl(const config::broker_config& c) : config(c) {}
+
+  config::broker_config config;
+  std::shared_ptr<spdlog::logger> logger;
+  std::string cluster_id;
+  std::unique_ptr<runtime::shard_pool> pool;
+  std::unique_ptr<metadata_cache> metadata;
+  broker_services services;
+  std::unique_ptr<dispatcher> requests;
+  std::unique_ptr<net::server> server;
+  bool stopped = false;
+
+  // The image clients see: this broker with its advertised endpoints.
+  std::shared_ptr<const metadata_image> initial_image() const {
+    auto image = std::make_shared<metadata_image>();
+    image->cluster_id = cluster_id;
+    image->controller_id = config.node_id();
+    broker_registration self;
+    self.node_id = config.node_id();
+    self.rack = config.get_optional_string("broker.rack");
+    for (const auto& ep : config.advertised_listeners()) {
+      endpoint e{ep.listener_name, ep.host, static_cast<uint16_t>(ep.port)};
+      if (e.host.empty()) e.host = canonical_host_name();
+      // Kafka advertises the bound port of a listener configured with port 0.
+      if (e.port == 0) e.port = server->port_of(ep.listener_name);
+      self.endpoints.push_back(std::move(e));
+    }
+    image->brokers.push_back(std::move(self));
+    return image;
+  }
+
+  void stop_now() {
+    if (stopped) return;
+    stopped = true;
+    if (server) server->stop_now();
+    if (pool) pool->stop();
+  }
+};
+
+broker::broker(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+
+broker::~broker() {
+  if (impl_) impl_->stop_now();
+}
+
+result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_config& config,
+                                                           broker_options options) {
+  for (const auto& l : config.listeners()) {
+    if (l.protocol != config::security_protocol::plaintext)
+      return make_failure("listener " + l.listener_name + " uses " +
+                          std::string(config::security_protocol_name(l.protocol)) +
+                          ", which Samsa does not support yet (only PLAINTEXT)");
+  }
+  auto d = std::make_unique<impl>(config);
+  d->logger = options.logger ? options.logger : spdlog::default_logger();
+  auto formatted = load_or_format_log_dirs(config.log_dirs(), config.node_id());
+  if (formatted.error) return make_failure(formatted.error->message);
+  d->cluster_id = formatted.cluster_id;
+
+  runtime::shard_pool_config pool_config;
+  pool_config.shards = static_cast<size_t>(config.get_int("samsa.shards"));
+  d->pool = std::make_unique<runtime::shard_pool>(pool_config);
+  d->pool->start();
+
+  d->metadata = std::make_unique<metadata_cache>(std::make_shared<metadata_image>());
+  d->services.node_id = config.node_id();
+  d->services.logger = d->logger;
+  d->services.metadata = d->metadata.get();
+  d->requests = std::make_unique<dispatcher>(d->services);
+
+  net::server_options server_options;
+  server_options.logger = d->logger;
+  d->server = std::make_unique<net::server>(*d->pool, network_config(config), *d->requests, server_options);
+  if (auto err = d->server->start()) {
+    d->pool->stop();
+    return make_failure(err->message);
+  }
+  d->metadata->publish(d->initial_image());
+  std::string where;
+  for (const auto& b : d->server->bound_listeners())
+    where += (where.empty() ? "" : ", ") + b.name + "://" + (b.host.empty() ? "0.0.0.0" : b.host) + ":" +
+             std::to_string(b.port);
+  d->logger->info("[Samsa nodeId={}] started: cluster id {}, {} shards, listening on {}", config.node_id(),
+                  d->cluster_id, d->pool->size(), where);
+  return std::unique_ptr<broker>(new broker(std::move(d)));
+}
+
+uint16_t broker::port_of(std::string_view listener_name) const {
+  return impl_->server->port_of(std::string(listener_name));
+}
+
+const std::string& broker::cluster_id() const { return impl_->cluster_id; }
+
+int32_t broker::node_id() const { return impl_->config.node_id(); }
+
+void broker::shutdown(std::chrono::milliseconds timeout) {
+  if (impl_->stopped) return;
+  impl_->logger->info("[Samsa nodeId={}] shutting down", impl_->config.node_id());
+  bool clean = impl_->server->stop(timeout);
+  impl_->stopped = true;
+  impl_->pool->stop();
+  impl_->logger->info("[Samsa nodeId={}] shut down{}", impl_->config.node_id(),
+                      clean ? "" : " (requests still in flight were dropped)");
+}
+
+}  // namespace samsa::broker
