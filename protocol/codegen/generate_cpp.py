@@ -123,6 +123,20 @@ class Generator:
             self._register(StructDef(s.name, s.fields, message.versions.intersect(s.versions), message))
         self._collect(message.fields, message.versions)
         self._sort()
+        # Structs held in std::optional need a constructor declared out of line:
+        # clang cannot use a nested struct's default member initializers before
+        # the enclosing class is complete (CWG 1397), so optional<T> would see
+        # T as not default-constructible.
+        self.optional_structs = set()
+
+        def find_optional(fields):
+            for f in fields:
+                if f.is_struct and not f.is_array and not f.nullable.empty():
+                    self.optional_structs.add(f.element_type)
+                find_optional(f.fields)
+        find_optional(message.fields)
+        for st in message.common_structs:
+            find_optional(st.fields)
 
     def _register(self, sd):
         if sd.name in self.structs:
@@ -542,6 +556,8 @@ class Generator:
                 out.append("")
         else:
             out.append("%sstruct %s {" % (p, sd.cpp))
+            if sd.name in self.optional_structs:
+                out.append("%s  %s();  // defined out of line; see optional_structs" % (p, sd.cpp))
         for f in sd.fields:
             out.append("%s  %s %s%s;" % (p, self.member_type(f), member_name(f.name), self.member_init(f)))
         out.append("%s  std::vector<%s::raw_tagged_field> unknown_tagged_fields;" % (p, NS))
@@ -558,7 +574,10 @@ class Generator:
         q = self.top.cpp if sd.is_message else self.struct_cpp(sd.cpp)
         dec = self.gen_decode(sd)
         enc, size = self.gen_encode_and_size(sd)
-        out = ["void %s::decode(%s::reader& _r, int16_t _version) {" % (q, NS)]
+        out = []
+        if not sd.is_message and sd.name in self.optional_structs:
+            out += ["%s::%s() = default;" % (q, sd.cpp), ""]
+        out += ["void %s::decode(%s::reader& _r, int16_t _version) {" % (q, NS)]
         out += ["  " + s for s in dec] + ["}", ""]
         out += ["void %s::encode(%s::writer& _w, int16_t _version) const {" % (q, NS)]
         out += ["  " + s for s in enc] + ["}", ""]
