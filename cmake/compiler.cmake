@@ -24,9 +24,12 @@ if(SAMSA_SANITIZE)
   add_link_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 endif()
 
-# libFuzzer ships with clang only.
+# libFuzzer ships with clang only. Every library is built with coverage
+# instrumentation so that the fuzzers are guided into the code they test, not
+# just through their own harness.
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   set(SAMSA_FUZZ ON)
+  add_compile_options(-fsanitize=fuzzer-no-link)
 else()
   set(SAMSA_FUZZ OFF)
 endif()

@@ -19,7 +19,7 @@ PRIMITIVES = {"bool", "int8", "int16", "uint16", "int32", "uint32", "int64", "fl
               "uuid", "string", "bytes", "records"}
 FIXED_SIZE = {"bool": 1, "int8": 1, "int16": 2, "uint16": 2, "int32": 4, "uint32": 4,
               "int64": 8, "float64": 8, "uuid": 16}
-MESSAGE_KINDS = {"request", "response", "header", "data"}
+MESSAGE_KINDS = {"request", "response", "header", "data", "metadata"}
 FLAGS = {"ignorable", "mapkey", "zerocopy"}
 FIELD_ATTRS = {"nullable", "default", "entity", "tag", "tagged", "flexible"}
 MAX_VERSION = 0x7FFF

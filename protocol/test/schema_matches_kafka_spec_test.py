@@ -60,15 +60,20 @@ def compare_fields(theirs, ours, where, problems):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--schema-dir", required=True)
-    ap.add_argument("--kafka-dir", required=True)
+    ap.add_argument("--kafka-dir", required=True,
+                    help="Kafka's clients message folder, compared with the top-level schema files")
+    ap.add_argument("--subdir", default="",
+                    help="compare protocol/schema/<subdir> instead (e.g. metadata, against Kafka's "
+                         "metadata/src/main/resources/common/metadata)")
     args = ap.parse_args()
     if not os.path.isdir(args.kafka_dir):
         print("SKIP: %s not present" % args.kafka_dir)
         return SKIP
     ours = {}
-    for fn in sorted(os.listdir(args.schema_dir)):
+    schema_dir = os.path.join(args.schema_dir, args.subdir)
+    for fn in sorted(os.listdir(schema_dir)):
         if fn.endswith(".schema"):
-            with open(os.path.join(args.schema_dir, fn), encoding="utf-8") as f:
+            with open(os.path.join(schema_dir, fn), encoding="utf-8") as f:
                 for m in parse_schema(f.read(), fn):
                     if m.name in ours:
                         print("FAIL: %s defined twice" % m.name)

@@ -94,6 +94,8 @@ def main():
             title = "API key %d: %s" % (key, re.sub(r"(Request|Response)$", "", msgs[0]["name"]))
         elif kind == 1:
             title = "Request and response headers"
+        elif msgs[0]["type"] == "metadata":
+            title = "Metadata record %s (record type %d)" % (msgs[0]["name"], msgs[0]["apiKey"])
         else:
             title = "Data message %s" % msgs[0]["name"]
         out = ["# " + title,
