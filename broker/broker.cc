@@ -6,11 +6,17 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/broker_services.h"
+#include "broker/cluster/log_config_mapping.h"
 #include "broker/cluster/meta_properties.h"
+#include "broker/controller/controller.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/dispatcher.h"
+#include "broker/fetch_session/fetch_session_cache.h"
 #include "broker/net/server.h"
 #include "broker/runtime/shard_pool.h"
+#include "storage/io/clock.h"
+#include "storage/io/posix_file_system.h"
+#include "storage/manager/log_manager.h"
 
 namespace samsa::broker {
 namespace {
@@ -56,7 +62,14 @@ struct broker::impl {
   std::shared_ptr<spdlog::logger> logger;
   std::string cluster_id;
   std::unique_ptr<runtime::shard_pool> pool;
+  storage::io::posix_file_system file_system;
+  storage::io::system_clock wall_clock;
+  std::unique_ptr<storage::log_manager> logs;
+  std::unique_ptr<fetch_session_cache> fetch_sessions;
   std::unique_ptr<metadata_cache> metadata;
+  // --- controller (owned by broker/controller/) ---
+  std::unique_ptr<controller> the_controller;
+  // --- end controller ---
   broker_services services;
   std::unique_ptr<dispatcher> requests;
   std::unique_ptr<net::server> server;
@@ -81,11 +94,28 @@ struct broker::impl {
     return image;
   }
 
+  // Without a clean shutdown the next start recovers the logs, as after a crash.
   void stop_now() {
     if (stopped) return;
     stopped = true;
     if (server) server->stop_now();
     if (pool) pool->stop();
+    the_controller.reset();
+    logs.reset();
+  }
+
+  // Flushes every log and writes the checkpoints and the clean-shutdown marker.
+  bool close_logs_cleanly() {
+    the_controller.reset();
+    if (!logs) return true;
+    auto s = logs->shutdown();
+    logs.reset();
+    if (!s) {
+      logger->error("[Samsa nodeId={}] clean shutdown of the logs failed; the next start recovers them",
+                    config.node_id());
+      return false;
+    }
+    return true;
   }
 };
 
@@ -109,6 +139,12 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
   if (formatted.error) return make_failure(formatted.error->message);
   d->cluster_id = formatted.cluster_id;
 
+  auto opened = storage::log_manager::open(d->file_system, d->wall_clock, to_log_manager_config(config));
+  if (!opened) return make_failure("cannot load the log directories: " + opened.error().message);
+  d->logs = std::move(*opened);
+  d->fetch_sessions = std::make_unique<fetch_session_cache>(fetch_session_cache_config{
+      .max_sessions = config.get_int("max.incremental.fetch.session.cache.slots")});
+
   runtime::shard_pool_config pool_config;
   pool_config.shards = static_cast<size_t>(config.get_int("samsa.shards"));
   d->pool = std::make_unique<runtime::shard_pool>(pool_config);
@@ -116,8 +152,14 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
 
   d->metadata = std::make_unique<metadata_cache>(std::make_shared<metadata_image>());
   d->services.node_id = config.node_id();
+  d->services.config = &d->config;
   d->services.logger = d->logger;
   d->services.metadata = d->metadata.get();
+  d->services.pool = d->pool.get();
+  d->services.logs = d->logs.get();
+  d->services.fetch_sessions = d->fetch_sessions.get();
+  // --- controller: construct it and set d->services.controller here ---
+  // --- end controller ---
   d->requests = std::make_unique<dispatcher>(d->services);
 
   net::server_options server_options;
@@ -151,6 +193,7 @@ void broker::shutdown(std::chrono::milliseconds timeout) {
   bool clean = impl_->server->stop(timeout);
   impl_->stopped = true;
   impl_->pool->stop();
+  clean &= impl_->close_logs_cleanly();
   impl_->logger->info("[Samsa nodeId={}] shut down{}", impl_->config.node_id(),
                       clean ? "" : " (requests still in flight were dropped)");
 }
