@@ -108,7 +108,9 @@ TEST(HandlerTable, AdvertisesVersionZeroWhereOldLibrdkafkaNeedsTheOverlap) {
   for (int16_t key : {protocol::api_keys::produce, protocol::api_keys::find_coordinator,
                       protocol::api_keys::init_producer_id, protocol::api_keys::sasl_handshake,
                       protocol::api_keys::sasl_authenticate, protocol::api_keys::api_versions}) {
-    if (const api_handler* h = find_handler(key)) EXPECT_EQ(h->advertised_min_version, 0) << key;
+    if (const api_handler* h = find_handler(key)) {
+      EXPECT_EQ(h->advertised_min_version, 0) << key;
+    }
   }
 }
 

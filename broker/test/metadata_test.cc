@@ -38,8 +38,12 @@ TEST_F(Metadata, ListsThisBrokerWithItsListenerAtEveryVersion) {
     EXPECT_EQ(resp->brokers[0].node_id, 1);
     EXPECT_EQ(resp->brokers[0].host, "127.0.0.1");
     EXPECT_EQ(resp->brokers[0].port, port());
-    if (v >= 1) EXPECT_EQ(resp->controller_id, 1);
-    if (v >= 2) EXPECT_EQ(resp->cluster_id, the_broker().cluster_id());
+    if (v >= 1) {
+      EXPECT_EQ(resp->controller_id, 1);
+    }
+    if (v >= 2) {
+      EXPECT_EQ(resp->cluster_id, the_broker().cluster_id());
+    }
     EXPECT_TRUE(resp->topics.empty());
   }
 }
