@@ -42,8 +42,9 @@ void dispatcher::dispatch(std::span<const uint8_t> frame, std::shared_ptr<const 
                            parsed.header.correlation_id);
     return channel->close("unsupported api key");
   }
-  if (key == protocol::api_keys::api_versions && version > handler->max_version) {
+  if (key == protocol::api_keys::api_versions && (version > handler->max_version || version < handler->min_version)) {
     // KIP-511: reply in v0 so that any client can read it, and let it retry.
+    // Kafka does this for every version it does not support, negative ones too.
     return channel->send(protocol::encode_response(parsed.header.correlation_id, 0, unsupported_api_versions_response()));
   }
   if (version < handler->min_version || version > handler->max_version) {

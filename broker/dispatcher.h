@@ -7,8 +7,8 @@
 // Kafka's rules, followed here: an unknown API key, a version outside the
 // served range, or a header that does not parse closes the connection without
 // a response (SocketServer.parseRequestHeader); the one exception is an
-// ApiVersions request newer than we know, which gets a v0 UNSUPPORTED_VERSION
-// answer listing ApiVersions' own range.
+// ApiVersions request of a version we do not serve (newer, or negative), which
+// gets a v0 UNSUPPORTED_VERSION answer listing ApiVersions' own range.
 //
 // Thread-safety: dispatch() may run concurrently on every shard.
 

@@ -58,13 +58,14 @@ class request_context {
 
   // Decodes the body as Request. A body that does not parse closes the
   // connection, as Kafka does (InvalidRequestException from parseRequest);
-  // then false is returned and the context is answered.
+  // then false is returned and the context is answered. Bytes after a
+  // complete body are ignored, as Kafka ignores them.
   template <typename Request>
   bool decode(Request& out) {
     protocol::reader r(request_.body, frame_owner_);
     out.decode(r, api_version());
-    if (r.ok() && r.remaining() == 0) return true;
-    decode_failed(r.ok() ? protocol::decode_error::trailing_bytes : r.error(), r.ok() ? r.position() : r.error_position());
+    if (r.ok()) return true;
+    decode_failed(r.error(), r.error_position());
     return false;
   }
 

@@ -1,5 +1,7 @@
 #include "broker/handlers/api_versions.h"
 
+#include <algorithm>
+
 #include "broker/broker_services.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/handlers/handler_table.h"
@@ -49,7 +51,8 @@ void handle_api_versions(request_context&& ctx) {
   // Features with minimum 0 would be left out below v4 (KAFKA-17492); ours start at 7.
   response.supported_features.push_back({"metadata.version", metadata_version_min, metadata_version_current, {}});
   response.finalized_features.push_back({"metadata.version", metadata_version_current, metadata_version_current, {}});
-  response.finalized_features_epoch = ctx.services().metadata->current()->offset;
+  // The offset of the last metadata record applied, as Kafka reports it (0 before any record).
+  response.finalized_features_epoch = std::max<int64_t>(0, ctx.services().metadata->current()->offset);
   ctx.respond(response);
 }
 

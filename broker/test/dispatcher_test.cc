@@ -44,9 +44,28 @@ TEST_F(Dispatcher, AHeaderThatDoesNotParseClosesTheConnection) {
 TEST_F(Dispatcher, ABodyThatDoesNotParseClosesTheConnection) {
   wire_client c(port());
   auto frame = wire_client::encode_request(1, 5, protocol::metadata_request{});
-  frame.push_back(0x77);  // trailing garbage after a complete v1 body
+  // The v1 body is the topics array count (-1, null): make it claim 2^31-1 topics.
+  frame[frame.size() - 4] = 0x7f;
   ASSERT_TRUE(c.send_frame(frame));
   EXPECT_TRUE(c.wait_closed());
+}
+
+TEST_F(Dispatcher, BytesAfterACompleteBodyAreIgnoredAsKafkaDoes) {
+  wire_client c(port());
+  auto frame = wire_client::encode_request(1, 5, protocol::metadata_request{});
+  frame.push_back(0x77);
+  ASSERT_TRUE(c.send_frame(frame));
+  EXPECT_TRUE(c.read_response<protocol::metadata_response>(1, 5));
+}
+
+TEST_F(Dispatcher, ANegativeApiVersionsVersionGetsTheVersionZeroUnsupportedAnswer) {
+  wire_client c(port());
+  std::vector<uint8_t> frame = {0, 18, 0xff, 0xff, 0, 0, 0, 3, 0, 1, 'x'};
+  ASSERT_TRUE(c.send_frame(frame));
+  auto resp = c.read_frame();
+  ASSERT_TRUE(resp);
+  std::vector<uint8_t> want = {0, 0, 0, 3, 0, 35, 0, 0, 0, 1, 0, 18, 0, 0, 0, 4};
+  EXPECT_EQ(*resp, want);
 }
 
 TEST_F(Dispatcher, ResponsesToPipelinedRequestsComeBackInOrder) {
