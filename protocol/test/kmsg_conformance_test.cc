@@ -109,7 +109,7 @@ TEST(KmsgConformance, EveryVectorDecodesAndReencodesByteForByte) {
   // Every API x version x kind in our schema is covered, except the known differences.
   int missing = 0;
   for (const auto& c : all_message_codecs()) {
-    if (c.api_key < 0) continue;
+    if (c.kind != message_kind::request && c.kind != message_kind::response) continue;
     for (int16_t v = c.min_version; v <= c.max_version; ++v) {
       std::string k = std::to_string(c.api_key) + " " + std::to_string(v) + " " +
                       (c.kind == message_kind::request ? "req" : "resp");
