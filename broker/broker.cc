@@ -9,6 +9,7 @@
 #include "broker/cluster/log_config_mapping.h"
 #include "broker/cluster/meta_properties.h"
 #include "broker/controller/controller.h"
+#include "broker/data/data_plane.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/dispatcher.h"
 #include "broker/fetch_session/fetch_session_cache.h"
@@ -70,6 +71,11 @@ struct broker::impl {
   // --- controller (owned by broker/controller/) ---
   std::unique_ptr<controller> the_controller;
   // --- end controller ---
+  // --- data plane ---
+  // Partitions, fetch watchers, producer ids (broker/data/). Reset before the
+  // logs: hosted partitions hold logs whose manager must outlive them.
+  std::unique_ptr<data::data_plane> data;
+  // --- end data plane ---
   broker_services services;
   std::unique_ptr<dispatcher> requests;
   std::unique_ptr<net::server> server;
@@ -100,13 +106,21 @@ struct broker::impl {
     stopped = true;
     if (server) server->stop_now();
     if (pool) pool->stop();
+    services.controller = nullptr;
     the_controller.reset();
+    // --- data plane ---
+    data.reset();
+    // --- end data plane ---
     logs.reset();
   }
 
   // Flushes every log and writes the checkpoints and the clean-shutdown marker.
   bool close_logs_cleanly() {
+    services.controller = nullptr;
     the_controller.reset();
+    // --- data plane ---
+    data.reset();
+    // --- end data plane ---
     if (!logs) return true;
     auto s = logs->shutdown();
     logs.reset();
@@ -139,7 +153,13 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
   if (formatted.error) return make_failure(formatted.error->message);
   d->cluster_id = formatted.cluster_id;
 
-  auto opened = storage::log_manager::open(d->file_system, d->wall_clock, to_log_manager_config(config));
+  // --- controller: the log manager's topic configs ---
+  // Never-delete for the metadata log; each topic's own config once the
+  // controller has published it (d->metadata is set before anything asks).
+  auto opened = storage::log_manager::open(
+      d->file_system, d->wall_clock, to_log_manager_config(config),
+      [d = d.get()](const std::string& topic) { return topic_log_config(d->config, d->metadata.get(), topic); });
+  // --- end controller ---
   if (!opened) return make_failure("cannot load the log directories: " + opened.error().message);
   d->logs = std::move(*opened);
   d->fetch_sessions = std::make_unique<fetch_session_cache>(fetch_session_cache_config{
@@ -159,7 +179,40 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
   d->services.logs = d->logs.get();
   d->services.fetch_sessions = d->fetch_sessions.get();
   // --- controller: construct it and set d->services.controller here ---
+  // Replays the metadata log and reconciles the partition logs with it before
+  // anything is served.
+  {
+    controller_options options;
+    options.config = std::make_shared<config::broker_config>(config);
+    options.logs = d->logs.get();
+    options.metadata = d->metadata.get();
+    options.clock = &d->wall_clock;
+    options.logger = d->logger;
+    auto controller_opened = open_controller(std::move(options));
+    if (!controller_opened) {
+      d->pool->stop();
+      return make_failure("cannot start the controller: " + controller_opened.error());
+    }
+    d->the_controller = std::move(*controller_opened);
+    d->services.controller = d->the_controller.get();
+  }
   // --- end controller ---
+  // --- data plane ---
+  // Producer id blocks are leased from the controller when it exists (it may
+  // be set after this point: the lease reads services.controller when called).
+  d->data = std::make_unique<data::data_plane>(
+      *d->logs, config.node_id(),
+      [services = &d->services](data::producer_id_manager::lease_done done) {
+        if (services->controller) return services->controller->allocate_producer_ids(std::move(done));
+        done(make_failure(protocol::error_code::coordinator_not_available));
+      },
+      [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+      });
+  d->services.data = d->data.get();
+  // --- end data plane ---
   d->requests = std::make_unique<dispatcher>(d->services);
 
   net::server_options server_options;
@@ -185,7 +238,19 @@ uint16_t broker::port_of(std::string_view listener_name) const {
 
 const std::string& broker::cluster_id() const { return impl_->cluster_id; }
 
+// --- data plane ---
+broker_services& broker::services_for_testing() { return impl_->services; }
+// --- end data plane ---
+
 int32_t broker::node_id() const { return impl_->config.node_id(); }
+
+void broker::inject_request(std::span<const uint8_t> frame, std::unique_ptr<response_channel> channel) {
+  auto owner = std::shared_ptr<uint8_t[]>(new uint8_t[frame.size()]);
+  std::copy(frame.begin(), frame.end(), owner.get());
+  std::span<const uint8_t> bytes(owner.get(), frame.size());
+  impl_->requests->dispatch(bytes, std::move(owner), impl_->config.listeners().front().listener_name, "injected",
+                            std::move(channel));
+}
 
 void broker::shutdown(std::chrono::milliseconds timeout) {
   if (impl_->stopped) return;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ class logger;
 }
 
 namespace samsa::broker {
+
+class response_channel;
+struct broker_services;
 
 struct broker_options {
   // Null: spdlog's default logger.
@@ -40,8 +44,20 @@ class broker {
   const std::string& cluster_id() const;
   int32_t node_id() const;
 
+  // --- data plane ---
+  // The services handlers see, for in-process tests that reach what no
+  // request can: the partition logs, or an image a single broker cannot make
+  // (another leader epoch, an ISR smaller than the replicas).
+  broker_services& services_for_testing();
+  // --- end data plane ---
+
   // Stops accepting, answers what is in flight (up to `timeout`), then stops.
   void shutdown(std::chrono::milliseconds timeout);
+
+  // Hands a request frame (the bytes after the 4-byte size) to the dispatcher
+  // as if it had arrived on the first listener, answering into `channel`.
+  // For fuzzers and tests that drive the request path without sockets.
+  void inject_request(std::span<const uint8_t> frame, std::unique_ptr<response_channel> channel);
 
   struct impl;
 

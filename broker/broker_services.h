@@ -28,6 +28,9 @@ class shard_pool;
 class metadata_cache;
 class controller;
 class fetch_session_cache;
+namespace data {
+struct data_plane;
+}
 
 struct broker_services {
   int32_t node_id = 1;
@@ -46,6 +49,11 @@ struct broker_services {
   class controller* controller = nullptr;
   // Incremental fetch sessions (thread-safe; see fetch_session/).
   fetch_session_cache* fetch_sessions = nullptr;
+  // --- data plane ---
+  // Partitions, fetch watchers and producer ids of the data path
+  // (thread-safe; see data/README.md).
+  data::data_plane* data = nullptr;
+  // --- end data plane ---
 };
 
 }  // namespace samsa::broker

@@ -16,7 +16,8 @@ using enum config_type;
 using enum importance;
 
 constexpr config_def defs[] = {
-    define("num.partitions", int32, value("1"), at_least(1), medium, "Default number of partitions of a new topic."),
+    define("num.partitions", int32, value("1"), at_least(1), medium, "Default number of partitions of a new topic.")
+        .effective(),
     define("log.dir", string, value("/tmp/kafka-logs"), high, "Data directory, used when log.dirs is not set.")
         .effective(),
     define("log.dirs", string, null_default, high, "Comma-separated data directories; defaults to log.dir.")
@@ -79,7 +80,8 @@ constexpr config_def defs[] = {
            "Threads per data directory for log recovery at startup and flushing at shutdown.")
         .cluster_wide(),
     define("auto.create.topics.enable", boolean, value("true"), high,
-           "Create a topic when a client asks for metadata of one that does not exist."),
+           "Create a topic when a client asks for metadata of one that does not exist.")
+        .effective(),
     define("min.insync.replicas", int32, value("1"), at_least(1), high,
            "Replicas that must acknowledge an acks=all write. Topic synonym: min.insync.replicas.")
         .cluster_wide(),

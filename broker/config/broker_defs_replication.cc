@@ -14,7 +14,8 @@ constexpr config_def defs[] = {
     define("controller.socket.timeout.ms", int32, value("30000"), medium,
            "Socket timeout of controller-to-broker channels."),
     define("default.replication.factor", int32, value("1"), medium,
-           "Replication factor of automatically created topics."),
+           "Replication factor of automatically created topics.")
+        .effective(),
     define("replica.lag.time.max.ms", int64, value("30000"), high,
            "A follower that has not fetched up to the leader's log end for this long leaves the ISR."),
     define("replica.socket.timeout.ms", int32, value("30000"), high,

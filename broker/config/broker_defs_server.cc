@@ -49,7 +49,7 @@ constexpr config_def defs[] = {
            "How long the broker's own clients wait for a socket connection to be established."),
     define("socket.connection.setup.timeout.max.ms", int64, value("30000"), medium,
            "Upper bound of the exponential back-off of socket.connection.setup.timeout.ms."),
-    define("delete.topic.enable", boolean, value("true"), high, "Whether topics may be deleted."),
+    define("delete.topic.enable", boolean, value("true"), high, "Whether topics may be deleted.").effective(),
     define("compression.type", string, value("producer"),
            valid_string("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), high,
            "Final compression of a topic's data; 'producer' keeps what the producer sent.")
@@ -68,7 +68,8 @@ constexpr config_def defs[] = {
     define("fetch.max.bytes", int32, value("57671680"), at_least(1024), medium,
            "Most bytes returned for one fetch request."),
     define("max.request.partition.size.limit", int32, value("2000"), at_least(1), medium,
-           "Most partitions one request may name."),
+           "Most partitions one request may name.")
+        .effective(),
     define("early.start.listeners", string, null_default, high,
            "Listeners started before the authorizer finishes initialising."),
     define("unstable.api.versions.enable", boolean, value("false"), high,
@@ -150,15 +151,21 @@ constexpr config_def defs[] = {
     define("sasl.mechanism.controller.protocol", string, value("GSSAPI"), high,
            "SASL mechanism used to talk to controllers."),
     define("metadata.log.dir", string, null_default, high,
-           "Directory of the cluster metadata log; defaults to the first log directory."),
+           "Directory of the cluster metadata log; defaults to the first log directory.")
+        .note("Must be one of log.dirs: the metadata log is kept by the log manager with the topics' logs.")
+        .effective(),
     define("metadata.log.segment.bytes", int32, value("1073741824"), at_least(12), high,
-           "Largest metadata log segment."),
+           "Largest metadata log segment.")
+        .effective(),
     define("metadata.log.segment.ms", int64, value("604800000"), high,
-           "Longest time before a new metadata log segment is rolled."),
+           "Longest time before a new metadata log segment is rolled.")
+        .effective(),
     define("metadata.max.retention.bytes", int64, value("104857600"), high,
-           "Most metadata log and snapshot bytes kept before old ones are deleted."),
+           "Most metadata log and snapshot bytes kept before old ones are deleted.")
+        .note("Samsa writes no metadata snapshots yet, so it keeps the whole metadata log and ignores this."),
     define("metadata.max.retention.ms", int64, value("604800000"), high,
-           "How long metadata log files and snapshots are kept."),
+           "How long metadata log files and snapshots are kept.")
+        .note("Samsa writes no metadata snapshots yet, so it keeps the whole metadata log and ignores this."),
     define("metadata.log.max.record.bytes.between.snapshots", int64, value("20971520"), at_least(1), high,
            "Metadata log bytes appended after the last snapshot before a new one is written."),
     define("metadata.log.max.snapshot.interval.ms", int64, value("3600000"), at_least(0), high,

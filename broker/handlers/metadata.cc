@@ -6,6 +6,8 @@
 #include "broker/broker_services.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/cluster/topic_name.h"
+#include "broker/config/broker_config.h"
+#include "broker/controller/controller.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/metadata.h"
 
@@ -55,8 +57,12 @@ response::MetadataResponseTopic topic_error(std::optional<std::string> name, con
   return out;
 }
 
+// Topics named but unknown are created when `to_create` is given
+// (auto.create.topics.enable and the request allows it): they are answered
+// UNKNOWN_TOPIC_OR_PARTITION now, as Kafka's KRaft broker does, and appear in
+// a later Metadata response.
 void add_requested_topics(const protocol::metadata_request& request, int16_t version, const metadata_image& image,
-                          int32_t topic_ops, response& out) {
+                          int32_t topic_ops, response& out, std::vector<std::string>* to_create) {
   bool by_id = false;
   for (const auto& t : *request.topics) by_id |= !t.topic_id.is_zero();
   if (version < 12) {
@@ -92,6 +98,7 @@ void add_requested_topics(const protocol::metadata_request& request, int16_t ver
     } else if (!is_valid_topic_name(name)) {
       out.topics.push_back(topic_error(name, uuid{}, error_code::invalid_topic_exception, topic_ops));
     } else {
+      if (to_create) to_create->push_back(name);
       out.topics.push_back(topic_error(name, uuid{}, error_code::unknown_topic_or_partition, topic_ops));
     }
   }
@@ -124,7 +131,11 @@ void handle_metadata(request_context&& ctx) {
   if (all_topics) {
     for (const auto& [_, t] : image->topics) out.topics.push_back(describe(t, topic_ops));
   } else {
-    add_requested_topics(request, version, *image, topic_ops, out);
+    const bool auto_create = ctx.services().config->auto_create_topics_enable() &&
+                             request.allow_auto_topic_creation && ctx.services().controller != nullptr;
+    std::vector<std::string> to_create;
+    add_requested_topics(request, version, *image, topic_ops, out, auto_create ? &to_create : nullptr);
+    if (!to_create.empty()) ctx.services().controller->auto_create_topics(std::move(to_create));
   }
   ctx.respond(out);
 }

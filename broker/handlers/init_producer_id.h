@@ -1,0 +1,22 @@
+#pragma once
+
+#include "broker/request_context.h"
+
+namespace samsa::broker {
+
+// InitProducerId (key 22), v0-5: Kafka 4.0's KafkaApis.handleInitProducerIdRequest
+// and TransactionCoordinator.handleInitProducerId, without a transaction
+// coordinator yet:
+//   - producer id -1 with an epoch, or an id with epoch -1 -> INVALID_REQUEST;
+//   - null transactional id (idempotent producers): a new producer id from the
+//     block the controller leased to this broker, epoch 0 (a given id and
+//     epoch are ignored, as Kafka does); no block -> COORDINATOR_LOAD_IN_PROGRESS;
+//   - empty transactional id -> INVALID_REQUEST;
+//   - transaction_timeout_ms <= 0 or above transaction.max.timeout.ms ->
+//     INVALID_TRANSACTION_TIMEOUT;
+//   - any other transactional id -> NOT_COORDINATOR (no broker coordinates a
+//     partition of __transaction_state yet).
+// Errors carry producer id -1 and epoch -1.
+void handle_init_producer_id(request_context&& ctx);
+
+}  // namespace samsa::broker

@@ -1,0 +1,65 @@
+#pragma once
+
+// Group commit for one log directory. Appends write to the page cache and
+// return; durability is requested with partition_log::request_flush(offset, cb),
+// which queues the log here. The worker takes every queued log, and for each
+// runs one flush pass (partition_log::run_flush): one fdatasync of the active
+// segment (plus the files of newly sealed segments and the directory when its
+// entries changed) covers every request that arrived before the pass started,
+// however many. Callbacks run on the worker thread once their offsets are durable.
+//
+// Modes: start() runs a dedicated thread (production); without it, tests call
+// run_pending() to process the queue deterministically on their own thread.
+//
+// Thread-safety: schedule() from any thread; start/stop from one owner thread.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace samsa::storage {
+
+// What the worker flushes (implemented by partition_log).
+class flushable {
+ public:
+  virtual ~flushable() = default;
+  // One flush pass; completes the callbacks it made durable.
+  virtual void run_flush() = 0;
+};
+
+class flush_worker {
+ public:
+  explicit flush_worker(std::string name) : name_(std::move(name)) {}
+  ~flush_worker() { stop(); }
+  flush_worker(const flush_worker&) = delete;
+  flush_worker& operator=(const flush_worker&) = delete;
+
+  void start();
+  // Processes what is queued, then joins the thread. Idempotent.
+  void stop();
+
+  // Queues a flush pass for `log`. The queue holds it weakly (a log that goes
+  // away is skipped); callers dedupe (partition_log queues itself once per pass).
+  void schedule(const std::shared_ptr<flushable>& log);
+  // Runs every queued pass on the calling thread, including passes queued while
+  // running; returns how many ran.
+  size_t run_pending();
+  size_t queued() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  void loop();
+
+  std::string name_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::weak_ptr<flushable>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace samsa::storage
