@@ -10,6 +10,7 @@
 #include "broker/test/data_topics_fixture.h"
 #include "broker/test/data_wire.h"
 #include "protocol/error_code.h"
+#include "protocol/generated/list_offsets.h"
 #include "protocol/records/batch_iterator.h"
 #include "protocol/records/control_record.h"
 #include "storage/log/partition_log.h"
@@ -278,6 +279,19 @@ TEST_F(DataFetch, ReadCommittedStopsAtTheLastStableOffsetAndListsAbortedTransact
   EXPECT_EQ(only_partition(*open).last_stable_offset, 0) << "the open transaction holds the LSO";
   EXPECT_EQ(only_partition(*open).records.size(), 0u);
   ASSERT_TRUE(only_partition(*open).aborted_transactions.has_value());
+  // ListOffsets answers "latest" per isolation level too: the LSO for READ_COMMITTED.
+  for (int8_t isolation : {0, 1}) {
+    protocol::list_offsets_request lo;
+    lo.replica_id = -1;
+    lo.isolation_level = isolation;
+    auto& lt = lo.topics.emplace_back();
+    lt.name = "events";
+    lt.partitions.push_back({0, -1, -1, 1, {}});
+    ASSERT_TRUE(c.send(5, 30 + isolation, lo));
+    auto lr = c.read_response<protocol::list_offsets_response>(5, 30 + isolation);
+    ASSERT_TRUE(lr);
+    EXPECT_EQ(lr->topics[0].partitions[0].offset, isolation ? 0 : 5) << "isolation " << int(isolation);
+  }
 
   protocol::end_txn_marker_batch m;
   m.producer_id = producer_id{77};
