@@ -65,17 +65,6 @@ void add_requested_topics(const protocol::metadata_request& request, int16_t ver
                           int32_t topic_ops, response& out, std::vector<std::string>* to_create) {
   bool by_id = false;
   for (const auto& t : *request.topics) by_id |= !t.topic_id.is_zero();
-  if (version < 12) {
-    // Topic ids (and null names) in requests came with v12 (KAFKA-10774); an older
-    // request carrying them is invalid.
-    bool invalid = false;
-    for (const auto& t : *request.topics) invalid |= !t.topic_id.is_zero() || !t.name;
-    if (invalid) {
-      for (const auto& t : *request.topics)
-        out.topics.push_back(topic_error(t.name, t.topic_id, error_code::invalid_request, topic_ops));
-      return;
-    }
-  }
   if (by_id) {
     // With any topic id present, names are ignored.
     std::set<uuid> seen;
@@ -104,12 +93,45 @@ void add_requested_topics(const protocol::metadata_request& request, int16_t ver
   }
 }
 
+// The requests Kafka fails as a whole, answered with MetadataRequest's
+// generic error response, or none_ok:
+//  - topic ids or null names before v12 (KAFKA-10774) are an INVALID_REQUEST;
+//  - from v12, a null name without any topic id reaches Kafka's name lookup and
+//    fails there (UNKNOWN_SERVER_ERROR).
+error_code request_error(const protocol::metadata_request& request, int16_t version) {
+  if (!request.topics) return error_code::none;
+  bool any_id = false, null_name = false;
+  for (const auto& t : *request.topics) {
+    any_id |= !t.topic_id.is_zero();
+    null_name |= !t.name.has_value();
+  }
+  if (version < 12 && (any_id || null_name)) return error_code::invalid_request;
+  if (null_name && !any_id) return error_code::unknown_server_error;
+  return error_code::none;
+}
+
+// MetadataRequest.getErrorResponse: every requested topic with the error (a
+// null name as ""), no brokers, no cluster id, controller -1.
+response error_response(const protocol::metadata_request& request, error_code e) {
+  response out;
+  for (const auto& t : *request.topics) {
+    auto& topic = out.topics.emplace_back();
+    topic.error_code = code(e);
+    topic.name = t.name.value_or("");
+    topic.topic_id = t.topic_id;
+  }
+  return out;
+}
+
 }  // namespace
 
 void handle_metadata(request_context&& ctx) {
   protocol::metadata_request request;
   if (!ctx.decode(request)) return;
   const int16_t version = ctx.api_version();
+  if (error_code e = request_error(request, version); e != error_code::none) {
+    return ctx.respond(error_response(request, e));
+  }
   auto image = ctx.services().metadata->current();
 
   response out;

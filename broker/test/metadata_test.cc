@@ -108,6 +108,24 @@ TEST_F(Metadata, TopicIdsBeforeVersionTwelveAreAnInvalidRequest) {
   ASSERT_TRUE(resp);
   ASSERT_EQ(resp->topics.size(), 1u);
   EXPECT_EQ(resp->topics[0].error_code, static_cast<int16_t>(error_code::invalid_request));
+  // Kafka's generic error response: no brokers, no cluster id, controller -1.
+  EXPECT_TRUE(resp->brokers.empty());
+  EXPECT_FALSE(resp->cluster_id.has_value());
+  EXPECT_EQ(resp->controller_id, -1);
+}
+
+TEST_F(Metadata, ANullNameWithoutAnyTopicIdFailsTheWholeRequestAsInKafka) {
+  wire_client c(port());
+  metadata_request req;
+  req.topics.emplace();
+  req.topics->push_back({{}, std::nullopt, {}});
+  ASSERT_TRUE(c.send(12, 1, req));
+  auto resp = c.read_response<metadata_response>(12, 1);
+  ASSERT_TRUE(resp);
+  ASSERT_EQ(resp->topics.size(), 1u);
+  EXPECT_EQ(resp->topics[0].error_code, static_cast<int16_t>(error_code::unknown_server_error));
+  EXPECT_EQ(resp->topics[0].name, "");
+  EXPECT_TRUE(resp->brokers.empty());
 }
 
 TEST_F(Metadata, AuthorizedOperationsAreReportedOnlyWhenAskedFor) {
