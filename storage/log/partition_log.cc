@@ -39,11 +39,12 @@ void partition_log::update_config(const log_config& c) {
 
 status partition_log::check_writable() const {
   if (closed_) return error(errc::log_closed, "log " + params_.tp.dir_name() + " is closed");
-  if (failed_) return error(errc::io_error, "log " + params_.tp.dir_name() + " is offline after an I/O error");
+  if (failed_) return error(errc::io_error, "log " + params_.tp.dir_name() + " is offline after an I/O error: " + failure_);
   return {};
 }
 
 status partition_log::fail(const error& e) {
+  if (!failed_) failure_ = e.message;
   failed_ = true;
   return e;
 }

@@ -308,6 +308,7 @@ class partition_log final : public flushable, public std::enable_shared_from_thi
   bool parent_dir_dirty_ = false;  // the partition directory itself is new
   bool closed_ = false;
   bool failed_ = false;
+  std::string failure_;  // the error that took the log offline
   struct pending_flush {
     int64_t up_to;
     flush_callback cb;  // may be empty (internal flushes)

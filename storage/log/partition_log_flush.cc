@@ -133,6 +133,7 @@ void partition_log::run_flush() {
     std::lock_guard<std::mutex> g(mu_);
     flush_running_ = false;
     if (!s) {
+      if (!failed_) failure_ = s.error().message;
       failed_ = true;
       if (epoch_text) epochs_.mark_dirty();
       for (auto& p : pending_flushes_) {

@@ -100,7 +100,19 @@ result<std::shared_ptr<io::file>> segment::log_file() const {
     std::lock_guard<std::mutex> g(path_mu_);
     if (active_file_) return active_file_;
   }
-  return cache_->get(id_, [this]() { return fs_.open(log_path(), io::open_mode::read_write); });
+  return cache_->get(id_, [this]() { return open_own_file(kLogSuffix, io::open_mode::read_write); });
+}
+
+result<std::shared_ptr<io::file>> segment::open_own_file(std::string_view kind, io::open_mode mode) const {
+  // Sealed segments are reopened by name after the open-file cache evicted them,
+  // possibly on another thread (flush worker, cleaner) than the one renaming or
+  // deleting the segment: without the lock the name could change between
+  // reading it and opening it.
+  std::lock_guard<std::mutex> g(path_mu_);
+  if (files_deleted_.load(std::memory_order_relaxed)) {
+    return error(errc::not_found, "segment " + std::to_string(base_.value()) + " of " + dir_ + " was deleted");
+  }
+  return fs_.open(segment_path(dir_, base_, kind, suffix_), mode);
 }
 
 // ---- lazy index loading ----------------------------------------------------------
@@ -204,7 +216,7 @@ timestamp_offset segment::max_timestamp_and_offset() const {
   if (!max_ts_loaded_.load(std::memory_order_relaxed)) {
     // Only the last time index entry is needed (retention reads it for every segment).
     timestamp_offset last{-1, base_};
-    auto f = fs_.open(path_for(kTimeIndexSuffix), io::open_mode::read_only);
+    auto f = open_own_file(kTimeIndexSuffix, io::open_mode::read_only);
     if (f) {
       auto size = (*f)->size();
       if (size && *size >= time_index::kEntrySize && *size % time_index::kEntrySize == 0) {
@@ -382,13 +394,18 @@ status segment::flush() {
   if (flushed_all_.load(std::memory_order_acquire)) return {};
   const bool sealed = is_sealed();
   auto f = log_file();
-  if (!f) return f.error();
+  if (!f) {
+    // Deleted by retention, truncation or a cleaner swap after the flush worker
+    // picked it: it is no longer part of the log, so nothing needs to be durable.
+    if (files_deleted()) return {};
+    return f.error();
+  }
   if (auto s = (*f)->sync(); !s) return s;
   if (sealed && !index_files_synced_.load(std::memory_order_acquire)) {
     for (std::string_view kind : {kIndexSuffix, kTimeIndexSuffix, kTxnIndexSuffix}) {
-      auto idx = fs_.open(path_for(kind), io::open_mode::read_write);
+      auto idx = open_own_file(kind, io::open_mode::read_write);
       if (!idx) {
-        if (idx.code() == errc::not_found) continue;
+        if (idx.code() == errc::not_found) continue;  // never written (empty) or deleted
         return idx.error();
       }
       if (auto s = (*idx)->sync(); !s) return s;
@@ -414,12 +431,22 @@ status segment::change_suffix(std::string_view from, std::string_view to) {
 
 status segment::delete_files() {
   cache_->erase(id_);
-  for (std::string_view kind : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix, kTxnIndexSuffix}) {
-    const std::string p = path_for(kind);
-    if (!fs_.exists(p)) continue;
-    if (auto s = fs_.remove(p); !s && s.code() != errc::not_found) return s;
+  status outcome;
+  {
+    std::lock_guard<std::mutex> g(path_mu_);
+    files_deleted_.store(true, std::memory_order_release);
+    for (std::string_view kind : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix, kTxnIndexSuffix}) {
+      const std::string p = segment_path(dir_, base_, kind, suffix_);
+      if (!fs_.exists(p)) continue;
+      if (auto s = fs_.remove(p); !s && s.code() != errc::not_found) {
+        outcome = s;
+        break;
+      }
+    }
   }
-  return {};
+  // A reopen between the first erase and the lock may have cached a descriptor.
+  cache_->erase(id_);
+  return outcome;
 }
 
 status segment::set_last_modified(int64_t ms) {

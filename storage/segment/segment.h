@@ -205,8 +205,11 @@ class segment : public std::enable_shared_from_this<segment> {
   // ".deleted", ".cleaned" -> ".swap").
   status change_suffix(std::string_view from, std::string_view to);
   std::string suffix() const;
-  // Unlinks every file of the segment (missing files are fine).
+  // Unlinks every file of the segment (missing files are fine). Afterwards the
+  // segment's files cannot be reopened: log_file() fails with not_found and
+  // flush() succeeds without doing anything (the segment left the log before).
   status delete_files();
+  bool files_deleted() const { return files_deleted_.load(std::memory_order_acquire); }
   // Keeps the original segment's mtime on a cleaned segment (Kafka's setLastModified).
   status set_last_modified(int64_t ms);
 
@@ -214,6 +217,9 @@ class segment : public std::enable_shared_from_this<segment> {
   segment(io::file_system& fs, std::shared_ptr<io::open_file_cache> cache, std::string dir, samsa::offset base,
           const segment_options& opts, int64_t now_ms, std::string suffix);
   std::string path_for(std::string_view kind) const;
+  // Opens one of the segment's files under path_mu_, so that a concurrent
+  // change_suffix or delete_files happens wholly before or after the open.
+  result<std::shared_ptr<io::file>> open_own_file(std::string_view kind, io::open_mode mode) const;
   status write_index_file(std::string_view kind, const std::vector<uint8_t>& bytes, bool remove_if_empty);
   result<timestamp_and_offset> max_timestamp_after(uint64_t position) const;
   // Lazy loading of a segment opened from disk; idempotent, internally locked.
@@ -230,6 +236,7 @@ class segment : public std::enable_shared_from_this<segment> {
 
   mutable std::mutex path_mu_;
   std::string suffix_;  // "", ".cleaned", ".swap", ".deleted"; guarded by path_mu_
+  std::atomic<bool> files_deleted_{false};  // set under path_mu_ before the first unlink
 
   std::shared_ptr<io::file> active_file_;  // set while active
   std::atomic<uint64_t> size_{0};

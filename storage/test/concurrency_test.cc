@@ -137,6 +137,16 @@ TEST_F(Concurrency, SlicesStayWholeOnOtherThreadsWhileRetentionCleaningAndFlushe
     }
   });
 
+  // Joins the network thread even when an assertion below returns early.
+  struct joiner {
+    slice_queue& q;
+    std::thread& t;
+    ~joiner() {
+      q.close();
+      if (t.joinable()) t.join();
+    }
+  } join_network{queue, network};
+
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
   uint64_t seed = 12345;
   auto rnd = [&seed](uint64_t n) {
