@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # README command 2 (and CI's only step): installs what is missing, builds, and
-# runs every test twice: in the release build, then under ASan+UBSan (clang),
+# runs every test: the release build's tests, then the CI subset of the
+# compatibility suites (real clients' own tests against the release binary,
+# compat-tests/run.sh --ci), then every test again under ASan+UBSan (clang),
 # where the libFuzzer targets also run for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +14,9 @@ for preset in release asan; do
   cmake --build --preset "$preset"
   echo "== $preset: test"
   ctest --preset "$preset"
+  if [ "$preset" = release ]; then
+    echo "== compatibility suites, CI subset (full run: compat-tests/run.sh --full)"
+    compat-tests/run.sh --ci --samsa build/release/broker/samsa
+  fi
 done
 echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -8,8 +8,8 @@
 // rd_kafka_CreateTopics and must survive the restarts (the controller's
 // metadata log) as well as its data.
 //
-// Rounds: SAMSA_CRASH_ROUNDS (environment; the full run uses 20 or more), else
-// 8 for CI — 4 under SAMSA_SANITIZE.
+// Rounds: SAMSA_CRASH_ROUNDS (environment), else 20 (about 30 s), the number the
+// issue asks of every full run — 6 under SAMSA_SANITIZE, which runs the same code slower.
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
@@ -40,9 +40,9 @@ const std::string kTopic = "crash";
 int rounds() {
   if (const char* e = std::getenv("SAMSA_CRASH_ROUNDS")) return std::max(1, std::atoi(e));
 #ifdef SAMSA_SANITIZE
-  return 4;
+  return 6;
 #else
-  return 8;
+  return 20;
 #endif
 }
 

@@ -1,0 +1,329 @@
+# Scenarios for java/run.sh: Apache Kafka's tools against one broker, with
+# asserted results. Sourced in a fresh bash per scenario, with:
+#   KAFKA_HOME  Kafka's jars laid out by java/setup.sh (bin/kafka-*.sh)
+#   BOOTSTRAP   host:port of the broker
+#   SC_DIR      scratch dir of this scenario (tool output is kept there)
+# A scenario is the function scenario_<name>; it fails by calling fail().
+# Options are the ones both 3.9 and 4.x accept (4.x deprecates some, e.g.
+# --property and --producer-props, and prints a notice; assertions ignore it).
+set -uo pipefail
+n_tool=0
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# error_line <files...>: the most telling line of a tool's output.
+error_line() {
+  local line warn
+  # The exception with its message beats the tools' generic "Error while executing ..." line.
+  line="$(cat "$@" 2>/dev/null | grep -v '^\s*at ' | grep -m1 -E '[A-Za-z]+(Exception|Error): ' || true)"
+  [ -n "$line" ] || line="$(cat "$@" 2>/dev/null | grep -m1 -E '^(Error|ERROR)|rror while executing|Exception$' || true)"
+  warn="$(cat "$@" 2>/dev/null | grep -m1 -E '=[A-Z_]{6,}[},]|Error: [A-Z_]{6,}|error code [A-Z_]+' || true)"
+  if [ -n "$warn" ] && [ "$warn" != "$line" ]; then line="${line:+$line | }$warn"; fi
+  [ -n "$line" ] || line="$(cat "$@" 2>/dev/null | grep -v '^\s*$' | tail -1)"
+  echo "$line" | sed -E 's/^\[[0-9-]+ [0-9:,]+\] //; s/java\.util\.concurrent\.ExecutionException: //' | cut -c1-300
+}
+
+# tool <name> <seconds> [args...]: runs bin/kafka-<name>.sh with a deadline;
+# sets OUT and ERR to its captured stdout/stderr; fails the scenario on a
+# non-zero exit. TOOL_STDIN names a file for its stdin.
+tool() {
+  local name="$1" limit="$2"; shift 2
+  n_tool=$((n_tool + 1))
+  local base; base="$SC_DIR/$(printf '%02d' "$n_tool")-$name"
+  echo "kafka-$name.sh $*" > "$base.cmd"
+  local rc=0
+  timeout -k 5 "$limit" "$KAFKA_HOME/bin/kafka-$name.sh" "$@" > "$base.out" 2> "$base.err" < "${TOOL_STDIN:-/dev/null}" || rc=$?
+  OUT="$base.out"; ERR="$base.err"
+  [ $rc -ne 124 ] || fail "kafka-$name timed out after ${limit} s: $(error_line "$ERR" "$OUT")"
+  [ $rc -eq 0 ] || fail "kafka-$name exited $rc: $(error_line "$ERR" "$OUT")"
+}
+
+topic_name() { echo "jt-$1-$RANDOM$RANDOM"; }
+
+create_topic() {  # create_topic <topic> <partitions> [--config k=v]...
+  local t="$1" p="$2"; shift 2
+  tool topics 90 --bootstrap-server "$BOOTSTRAP" --create --topic "$t" --partitions "$p" --replication-factor 1 "$@"
+  grep -qxF "Created topic $t." "$OUT" || fail "kafka-topics --create printed: $(head -1 "$OUT")"
+}
+
+produce_lines() {  # produce_lines <topic> <count>: keyed records k<i>:v<i>
+  local t="$1" n="$2" f="$SC_DIR/input-$1.txt"
+  seq 1 "$n" | sed 's/.*/k&:v&/' > "$f"
+  TOOL_STDIN="$f" tool console-producer 120 --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --property parse.key=true --property key.separator=: --producer-property acks=all
+}
+
+offsets_sum() {  # offsets_sum <file of topic:partition:offset lines>
+  awk -F: '{ s += $NF } END { print s + 0 }' "$1"
+}
+
+scenario_broker_api_versions() {
+  tool broker-api-versions 60 --bootstrap-server "$BOOTSTRAP"
+  grep -qE '\(id: 1 rack: ' "$OUT" || fail "no node 1 in: $(head -1 "$OUT")"
+  grep -qE 'ApiVersions\(18\): [0-9]+ to [0-9]+ \[usable: [0-9]+\]' "$OUT" || fail "ApiVersions not usable: $(grep -m1 ApiVersions "$OUT")"
+  grep -qE 'Metadata\(3\): [0-9]+ to [0-9]+ \[usable: [0-9]+\]' "$OUT" || fail "Metadata not usable: $(grep -m1 Metadata "$OUT")"
+}
+
+scenario_cluster_id() {
+  tool cluster 60 cluster-id --bootstrap-server "$BOOTSTRAP"
+  grep -qE '^Cluster ID: [A-Za-z0-9_-]{22}$' "$OUT" || fail "unexpected output: $(head -1 "$OUT")"
+}
+
+scenario_topics_create_describe() {
+  local t; t="$(topic_name create)"
+  create_topic "$t" 3 --config retention.ms=3600000 --config max.message.bytes=65536
+  tool topics 60 --bootstrap-server "$BOOTSTRAP" --list
+  grep -qxF "$t" "$OUT" || fail "--list does not show $t"
+  tool topics 60 --bootstrap-server "$BOOTSTRAP" --describe --topic "$t"
+  local head; head="$(grep -P "^Topic: $t\t" "$OUT" || true)"
+  [ -n "$head" ] || fail "--describe has no topic line for $t: $(head -1 "$OUT")"
+  grep -qP '\tPartitionCount: 3\t' <<<"$head" || fail "expected PartitionCount: 3 in: $head"
+  grep -qP '\tReplicationFactor: 1\t' <<<"$head" || fail "expected ReplicationFactor: 1 in: $head"
+  grep -qP 'Configs: .*retention\.ms=3600000' <<<"$head" || fail "retention.ms=3600000 missing from: $head"
+  grep -qP 'Configs: .*max\.message\.bytes=65536' <<<"$head" || fail "max.message.bytes=65536 missing from: $head"
+  local p
+  for p in 0 1 2; do
+    grep -qP "^\tTopic: $t\tPartition: $p\tLeader: 1\tReplicas: 1\tIsr: 1(\t|$)" "$OUT" \
+      || fail "partition $p line wrong: $(grep -P "Partition: $p\t" "$OUT" || echo missing)"
+  done
+  [ "$(grep -cP "^\tTopic: $t\tPartition: " "$OUT")" = 3 ] || fail "expected 3 partition lines"
+}
+
+scenario_topics_alter_delete() {
+  local t; t="$(topic_name alter)"
+  create_topic "$t" 2
+  tool topics 60 --bootstrap-server "$BOOTSTRAP" --alter --topic "$t" --partitions 5
+  tool topics 60 --bootstrap-server "$BOOTSTRAP" --describe --topic "$t"
+  grep -qP "^Topic: $t\t.*PartitionCount: 5\t" "$OUT" || fail "after --alter: $(head -1 "$OUT")"
+  [ "$(grep -cP "^\tTopic: $t\tPartition: " "$OUT")" = 5 ] || fail "expected 5 partition lines after --alter"
+  tool topics 60 --bootstrap-server "$BOOTSTRAP" --delete --topic "$t"
+  local end=$((SECONDS + 30))
+  while :; do
+    tool topics 60 --bootstrap-server "$BOOTSTRAP" --list
+    grep -qxF "$t" "$OUT" || break
+    [ $SECONDS -lt $end ] || fail "$t still listed 30 s after --delete"
+    sleep 1
+  done
+}
+
+scenario_configs_topic() {
+  local t; t="$(topic_name cfg)"
+  create_topic "$t" 1
+  tool configs 60 --bootstrap-server "$BOOTSTRAP" --entity-type topics --entity-name "$t" \
+    --alter --add-config retention.ms=86400000,max.message.bytes=200000
+  grep -q "Completed updating config for topic $t" "$OUT" || fail "alter printed: $(head -1 "$OUT")"
+  tool configs 60 --bootstrap-server "$BOOTSTRAP" --entity-type topics --entity-name "$t" --describe
+  grep -qE '^\s*retention\.ms=86400000 ' "$OUT" || fail "retention.ms=86400000 not described: $(head -2 "$OUT" | tr '\n' ' ')"
+  grep -qE '^\s*max\.message\.bytes=200000 ' "$OUT" || fail "max.message.bytes=200000 not described"
+  tool configs 60 --bootstrap-server "$BOOTSTRAP" --entity-type topics --entity-name "$t" \
+    --alter --delete-config max.message.bytes
+  tool configs 60 --bootstrap-server "$BOOTSTRAP" --entity-type topics --entity-name "$t" --describe
+  grep -qE '^\s*max\.message\.bytes=' "$OUT" && fail "max.message.bytes still set after --delete-config"
+  grep -qE '^\s*retention\.ms=86400000 ' "$OUT" || fail "retention.ms lost after deleting another config"
+}
+
+scenario_configs_broker() {
+  tool configs 60 --bootstrap-server "$BOOTSTRAP" --entity-type brokers --entity-name 1 --describe --all
+  grep -q '^All configs for broker 1 are:' "$OUT" || fail "unexpected header: $(head -1 "$OUT")"
+  local k
+  for k in num.partitions=1 default.replication.factor=1 auto.create.topics.enable=true log.retention.hours=168; do
+    grep -qE "^\s*${k//./\\.} " "$OUT" || fail "broker config $k not described"
+  done
+}
+
+scenario_console_produce_consume() {
+  local t; t="$(topic_name console)"
+  create_topic "$t" 1
+  produce_lines "$t" 200
+  tool console-consumer 90 --bootstrap-server "$BOOTSTRAP" --topic "$t" --partition 0 --offset earliest \
+    --max-messages 200 --timeout-ms 30000 --property print.key=true --property key.separator=:
+  grep -q 'Processed a total of 200 messages' "$ERR" || fail "consumer: $(grep -m1 'Processed' "$ERR" || error_line "$ERR")"
+  # 4.x prints deprecation notices on stdout: compare the record lines only.
+  grep -E '^k[0-9]+:v[0-9]+$' "$OUT" > "$SC_DIR/consumed.txt" || true
+  cmp -s "$SC_DIR/consumed.txt" "$SC_DIR/input-$t.txt" \
+    || fail "consumed records differ from produced (first diff: $(diff "$SC_DIR/input-$t.txt" "$SC_DIR/consumed.txt" | sed -n 2p))"
+}
+
+scenario_get_offsets() {
+  local t; t="$(topic_name offsets)"
+  create_topic "$t" 3
+  produce_lines "$t" 300
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t"
+  [ "$(grep -c "^$t:[0-2]:[0-9]*$" "$OUT")" = 3 ] || fail "expected 3 lines $t:p:offset, got: $(tr '\n' ' ' < "$OUT")"
+  [ "$(offsets_sum "$OUT")" = 300 ] || fail "latest offsets sum to $(offsets_sum "$OUT"), expected 300"
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t" --time -2
+  [ "$(grep -c "^$t:[0-2]:0$" "$OUT")" = 3 ] || fail "earliest offsets not all 0: $(tr '\n' ' ' < "$OUT")"
+}
+
+scenario_delete_records() {
+  local t; t="$(topic_name delrec)"
+  create_topic "$t" 1
+  produce_lines "$t" 50
+  printf '{"partitions":[{"topic":"%s","partition":0,"offset":20}],"version":1}\n' "$t" > "$SC_DIR/offsets.json"
+  tool delete-records 60 --bootstrap-server "$BOOTSTRAP" --offset-json-file "$SC_DIR/offsets.json"
+  grep -qP "^partition: $t-0\tlow_watermark: 20$" "$OUT" || fail "expected low_watermark 20, got: $(grep -m1 "partition:" "$OUT" || tail -1 "$OUT")"
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t" --time -2
+  grep -qx "$t:0:20" "$OUT" || fail "earliest offset after delete-records: $(cat "$OUT")"
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t" --time -1
+  grep -qx "$t:0:50" "$OUT" || fail "latest offset after delete-records: $(cat "$OUT")"
+}
+
+scenario_log_dirs() {
+  local t; t="$(topic_name logdirs)"
+  create_topic "$t" 2
+  produce_lines "$t" 100
+  tool log-dirs 60 --bootstrap-server "$BOOTSTRAP" --describe --topic-list "$t"
+  grep '^{' "$OUT" > "$SC_DIR/logdirs.json" || fail "no JSON in output: $(head -1 "$OUT")"
+  python3 - "$SC_DIR/logdirs.json" "$t" <<'PY' || fail "$(cat "$SC_DIR/logdirs.check")"
+import json, sys
+d = json.load(open(sys.argv[1])); t = sys.argv[2]
+out = open(sys.argv[1].replace("logdirs.json", "logdirs.check"), "w")
+def bad(msg):
+    out.write(msg); sys.exit(1)
+brokers = d.get("brokers", [])
+if [b.get("broker") for b in brokers] != [1]:
+    bad(f"expected broker 1 only, got {[b.get('broker') for b in brokers]}")
+parts = {p["partition"]: p for ld in brokers[0]["logDirs"] for p in ld.get("partitions", [])}
+for p in (f"{t}-0", f"{t}-1"):
+    if p not in parts:
+        bad(f"partition {p} missing from log dirs (has {sorted(parts)[:4]})")
+if sum(parts[p]["size"] for p in (f"{t}-0", f"{t}-1")) <= 0:
+    bad("partition sizes are 0 after producing 100 records")
+errs = [ld.get("error") for ld in brokers[0]["logDirs"] if ld.get("error")]
+if errs:
+    bad(f"log dir error: {errs[0]}")
+PY
+}
+
+perf_produce() {  # perf_produce <topic> <records> [extra args]: checks the final line
+  local t="$1" n="$2"; shift 2
+  tool producer-perf-test 240 --topic "$t" --num-records "$n" --record-size 100 --throughput -1 \
+    --producer-props bootstrap.servers="$BOOTSTRAP" acks=all "$@"
+  local last; last="$(grep -E '^[0-9]+ records sent, [0-9.]+ records/sec \([0-9.]+ MB/sec\), [0-9.]+ ms avg latency, [0-9.]+ ms max latency, [0-9]+ ms 50th, [0-9]+ ms 95th, [0-9]+ ms 99th, [0-9]+ ms 99.9th\.$' "$OUT" | tail -1)"
+  [ -n "$last" ] || fail "no final summary line: $(tail -1 "$OUT")"
+  [ "${last%% *}" = "$n" ] || fail "perf test sent ${last%% *} of $n: $last"
+}
+
+scenario_producer_perf_test() {
+  local t; t="$(topic_name pperf)"
+  create_topic "$t" 2
+  perf_produce "$t" 20000
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t"
+  [ "$(offsets_sum "$OUT")" = 20000 ] || fail "log end offsets sum to $(offsets_sum "$OUT"), expected 20000"
+}
+
+verifiable_produce() {  # verifiable_produce <topic> <count>: asserts every send acked, offsets contiguous
+  local t="$1" n="$2"
+  tool verifiable-producer 180 --bootstrap-server "$BOOTSTRAP" --topic "$t" --max-messages "$n" --acks -1
+  python3 - "$OUT" "$n" > "$SC_DIR/vp.check" <<'PY' || fail "$(cat "$SC_DIR/vp.check")"
+import json, sys
+n = int(sys.argv[2]); ok = 0; errors = []; offs = {}; names = set()
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    e = json.loads(line); names.add(e.get("name"))
+    if e.get("name") == "producer_send_success":
+        ok += 1; offs.setdefault(e["partition"], []).append(e["offset"])
+    elif e.get("name") == "producer_send_error":
+        errors.append(f'{e.get("exception")}: {e.get("message")}')
+if errors:
+    print(f"{len(errors)} send errors, first: {errors[0]}"); sys.exit(1)
+if ok != n:
+    print(f"{ok} of {n} sends acknowledged (events seen: {sorted(x for x in names if x)})"); sys.exit(1)
+for p, o in offs.items():
+    if sorted(o) != list(range(min(o), min(o) + len(o))):
+        print(f"partition {p}: offsets not contiguous"); sys.exit(1)
+if "shutdown_complete" not in names:
+    print("no shutdown_complete event"); sys.exit(1)
+PY
+}
+
+scenario_verifiable_producer() {
+  local t; t="$(topic_name vprod)"
+  create_topic "$t" 3
+  verifiable_produce "$t" 1000
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t"
+  [ "$(offsets_sum "$OUT")" = 1000 ] || fail "log end offsets sum to $(offsets_sum "$OUT"), expected 1000"
+}
+
+scenario_consumer_perf_test() {
+  local t; t="$(topic_name cperf)"
+  create_topic "$t" 2
+  perf_produce "$t" 20000
+  tool consumer-perf-test 180 --bootstrap-server "$BOOTSTRAP" --topic "$t" --messages 20000 --timeout 30000 \
+    --group "perf-$t"
+  grep -q 'WARNING: Exiting before consuming' "$OUT" "$ERR" && fail "$(grep -h -m1 'WARNING: Exiting' "$OUT" "$ERR")"
+  local row; row="$(grep -A1 '^start.time, end.time' "$OUT" | tail -1)"
+  [ -n "$row" ] || fail "no result row: $(head -1 "$OUT")"
+  local nmsg; nmsg="$(awk -F', ' '{ print $5 }' <<<"$row")"
+  [ "$nmsg" = 20000 ] || fail "consumed $nmsg of 20000: $row"
+}
+
+scenario_verifiable_consumer() {
+  local t; t="$(topic_name vcons)"
+  create_topic "$t" 3
+  verifiable_produce "$t" 1000
+  tool verifiable-consumer 180 --bootstrap-server "$BOOTSTRAP" --topic "$t" --group-id "vc-$t" \
+    --max-messages 1000 --reset-policy earliest
+  python3 - "$OUT" > "$SC_DIR/vc.check" <<'PY' || fail "$(cat "$SC_DIR/vc.check")"
+import json, sys
+consumed = 0; commits = []; assigned = False
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    e = json.loads(line)
+    if e.get("name") == "records_consumed":
+        consumed += e["count"]
+    elif e.get("name") == "offsets_committed":
+        commits.append(e)
+    elif e.get("name") == "partitions_assigned" and e.get("partitions"):
+        assigned = True
+if not assigned:
+    print("never got a partition assignment"); sys.exit(1)
+if consumed != 1000:
+    print(f"consumed {consumed} of 1000"); sys.exit(1)
+bad = [c for c in commits if not c.get("success")]
+if not commits or bad:
+    print(f"offset commits: {len(commits)}, failed: {len(bad)} ({bad[0].get('error') if bad else ''})"); sys.exit(1)
+PY
+}
+
+scenario_consumer_groups() {
+  local t g; t="$(topic_name groups)"; g="cg-$t"
+  create_topic "$t" 2
+  produce_lines "$t" 100
+  tool console-consumer 90 --bootstrap-server "$BOOTSTRAP" --topic "$t" --group "$g" --from-beginning \
+    --max-messages 100 --timeout-ms 30000
+  grep -q 'Processed a total of 100 messages' "$ERR" || fail "group consumer: $(grep -m1 Processed "$ERR" || error_line "$ERR")"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list
+  grep -qxF "$g" "$OUT" || fail "--list does not show $g"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  # GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+  local rows; rows="$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t' "$OUT")"
+  [ "$(wc -l <<<"$rows")" = 2 ] || fail "expected 2 partition rows in --describe, got: $(tr '\n' ' ' < "$OUT")"
+  awk '{ if ($4 != $5 || $6 != 0) exit 1 }' <<<"$rows" || fail "lag after consuming everything: $(tr '\n' ';' <<<"$rows")"
+  [ "$(awk '{ s += $4 } END { print s }' <<<"$rows")" = 100 ] || fail "committed offsets do not sum to 100"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --group "$g" --topic "$t" --reset-offsets --to-earliest --execute
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t { s += $4 } END { print s + 0 }' "$OUT")" = 0 ] || fail "offsets not reset to 0"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --delete --group "$g"
+  grep -q "Deletion of requested consumer groups ('$g') was successful." "$OUT" || fail "delete printed: $(head -1 "$OUT")"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list
+  grep -qxF "$g" "$OUT" && fail "$g still listed after --delete"
+  return 0
+}
+
+scenario_transactions() {
+  local t x; t="$(topic_name txn)"; x="tx-$t"
+  create_topic "$t" 1
+  perf_produce "$t" 5000 --transactional-id "$x" --transaction-duration-ms 100
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" list
+  grep -qE "^$x\s" "$OUT" || fail "kafka-transactions list does not show $x"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe --transactional-id "$x"
+  grep -qE "CompleteCommit|Empty" "$OUT" || fail "transaction state: $(tail -1 "$OUT")"
+  tool console-consumer 90 --bootstrap-server "$BOOTSTRAP" --topic "$t" --partition 0 --offset earliest \
+    --isolation-level read_committed --max-messages 5000 --timeout-ms 30000
+  grep -q 'Processed a total of 5000 messages' "$ERR" || fail "read_committed consumer: $(grep -m1 Processed "$ERR" || error_line "$ERR")"
+}
