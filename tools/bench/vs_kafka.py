@@ -367,9 +367,10 @@ def markdown(meta, results, args):
         vals = [r[key] for r in results["limits"] if key in r]
         out.append(f"| {label} | {fmt(vals, []) if vals else 'n/a'} |")
     out += ["", "## Notes", "",
-            "- n/a cells carry the tool's own error. Samsa serves only ApiVersions and Metadata today "
-            "(produce, fetch and topic creation come with issue 4), so every workload that needs a topic is "
-            "n/a for Samsa; the harness does not attempt produce against a topic it could not create.",
+            "- n/a cells carry the tool's own error. kafka-consumer-perf-test subscribes with a consumer "
+            "group, which Samsa does not serve yet (FindCoordinator and the group APIs come with issue 7), "
+            "so the consume row is n/a for Samsa; `tools/bench/produce_consume_bench.sh` measures Samsa's "
+            "consume throughput with librdkafka's group-less consumer meanwhile.",
             "- Startup is measured from launching the process (the JVM for Kafka) to the first answered "
             "ApiVersions request, and to a Metadata response that lists the broker (a KRaft broker answers "
             "before it is unfenced). Kafka's `kafka-storage format` runs before and is not counted; Samsa "
@@ -433,8 +434,17 @@ def main():
     ap.add_argument("--idle-s", type=int, default=5)
     ap.add_argument("--restart-gib", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(REPO, "tools", "bench", "RESULTS.md"))
-    ap.add_argument("--meta", required=True, help="JSON with kafka_version, kafka_heap, librdkafka, java")
+    ap.add_argument("--meta", help="JSON with kafka_version, kafka_heap, librdkafka, java")
+    ap.add_argument("--render", metavar="JSON", help="only rewrite --out from a saved build/bench/vs_kafka.json")
     args = ap.parse_args()
+    if args.render:
+        saved = json.load(open(args.render))
+        with open(args.out, "w") as f:
+            f.write(markdown(saved["meta"], saved["results"], args))
+        print(f"vs_kafka: rewrote {os.path.relpath(args.out)} from {args.render}", file=sys.stderr)
+        return
+    if not args.meta:
+        ap.error("--meta is required")
     # SIGTERM (e.g. the caller's trap) unwinds through the finally below, which stops both brokers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
