@@ -159,7 +159,8 @@ echo "total_seconds=$((SECONDS - t_all))" > "$COMPAT_RUN/run.meta"
 } >> "$COMPAT_RUN/run.meta"
 
 # Keep the newest runs only (COMPAT_KEEP_RUNS, default 10).
-ls -1d "$COMPAT_WORK"/runs/*-full "$COMPAT_WORK"/runs/*-ci 2>/dev/null | sort -t/ -k1 | head -n -"${COMPAT_KEEP_RUNS:-10}" \
+# (find, not ls: a work dir holding only --ci runs has no *-full match, and ls would fail the run)
+find "$COMPAT_WORK/runs" -mindepth 1 -maxdepth 1 -type d \( -name '*-full' -o -name '*-ci' \) | sort | head -n -"${COMPAT_KEEP_RUNS:-10}" \
   | while read -r old; do [ "$old" = "$COMPAT_RUN" ] || rm -rf "$old"; done
 
 report="$COMPAT_RUN/RESULTS.md"
