@@ -1,5 +1,6 @@
 // Reads of one segment: offset translation, whole-batch ranges, timestamp search.
 
+#include "protocol/records/batch_header.h"
 #include "protocol/records/batch_records.h"
 #include "storage/segment/file_batch_reader.h"
 #include "storage/segment/segment.h"
@@ -22,7 +23,10 @@ result<std::optional<batch_position>> segment::translate_offset(samsa::offset o,
   // the file reads moving forward (a read behind the fetch position would make
   // the kernel drop its readahead).
   if (auto next = (*idx)->first_entry_above(o); next && next->position > from) {
-    file_batch_reader probe(**f, next->position, size_bytes(), batch_read_mode::headers, false, kScanChunk);
+    // Only this one header is wanted: reading a scan chunk here would copy 8 KiB
+    // per fetch that the fetch itself then sends again.
+    file_batch_reader probe(**f, next->position, size_bytes(), batch_read_mode::headers, false,
+                            protocol::batch_layout::kHeaderSize);
     if (probe.next() && probe.header().base_offset <= o && probe.header().last_offset() >= o) {
       return std::optional<batch_position>(batch_position{probe.header().last_offset(), probe.position(),
                                                           static_cast<uint64_t>(probe.header().size_bytes())});
