@@ -87,7 +87,9 @@ TEST_F(GroupsLibrdkafka, ARestartedConsumerResumesFromItsCommittedOffsets) {
   }
   for (const auto& [p, o] : first) EXPECT_EQ(o, next.contains(p) ? next[p] : 0) << "partition " << p;
   for (int32_t p = 0; p < 4; ++p)
-    if (!first.contains(p)) EXPECT_EQ(next[p], kRecords / 4) << "partition " << p << " was not resumed";
+    if (!first.contains(p)) {
+      EXPECT_EQ(next[p], kRecords / 4) << "partition " << p << " was not resumed";
+    }
   EXPECT_EQ(static_cast<int64_t>(again.seen().size()), kRecords - first_read);
 }
 
