@@ -284,6 +284,12 @@ void broker::inject_request(std::span<const uint8_t> frame, std::unique_ptr<resp
 void broker::shutdown(std::chrono::milliseconds timeout) {
   if (impl_->stopped) return;
   impl_->logger->info("[Samsa nodeId={}] shutting down", impl_->config.node_id());
+  // --- groups ---
+  // JoinGroup and SyncGroup requests may be parked for minutes (a rebalance
+  // timeout): the coordinator resigns first and answers them NOT_COORDINATOR,
+  // as Kafka's coordinator does when it unloads, so the drain below is quick.
+  if (impl_->groups) impl_->groups->stop();
+  // --- end groups ---
   bool clean = impl_->server->stop(timeout);
   impl_->stopped = true;
   impl_->pool->stop();

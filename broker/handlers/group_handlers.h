@@ -15,7 +15,8 @@ namespace samsa::broker {
 // JoinGroup (11) v0-9: + INVALID_SESSION_TIMEOUT outside
 // group.min/max.session.timeout.ms; v0's rebalance timeout is the session timeout.
 void handle_join_group(request_context&& ctx);
-// SyncGroup (14) v0-5.
+// SyncGroup (14) v0-5: from v5 a missing protocol type or name is
+// INCONSISTENT_GROUP_PROTOCOL (KafkaApis).
 void handle_sync_group(request_context&& ctx);
 // Heartbeat (12) v0-4.
 void handle_heartbeat(request_context&& ctx);

@@ -30,11 +30,14 @@ void handle_join_group(request_context&& ctx) {
     send(ctx, std::move(r));
   };
   if (request.group_id.empty()) return fail(error_code::invalid_group_id);
-  if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail(e);
-  groups::group_coordinator& coordinator = *group_coordinator_of(ctx);
-  if (request.session_timeout_ms < coordinator.config().min_session_timeout_ms ||
-      request.session_timeout_ms > coordinator.config().max_session_timeout_ms)
+  groups::group_coordinator* coordinator = group_coordinator_of(ctx);
+  if (!coordinator) return fail(error_code::coordinator_not_available);
+  // GroupCoordinatorService.joinGroup checks the session timeout before the
+  // coordinator runtime finds (or not) the group's partition.
+  if (request.session_timeout_ms < coordinator->config().min_session_timeout_ms ||
+      request.session_timeout_ms > coordinator->config().max_session_timeout_ms)
     return fail(error_code::invalid_session_timeout);
+  if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail(e);
 
   groups::join_origin origin;
   origin.api_version = ctx.api_version();
@@ -42,7 +45,7 @@ void handle_join_group(request_context&& ctx) {
   origin.client_host = client_host_of(ctx);
   // The answer may come from another thread, after the rebalance.
   auto pending = std::make_shared<request_context>(std::move(ctx));
-  coordinator.join_group(origin, std::move(request), [pending](response_t r) { send(*pending, std::move(r)); });
+  coordinator->join_group(origin, std::move(request), [pending](response_t r) { send(*pending, std::move(r)); });
 }
 
 }  // namespace samsa::broker

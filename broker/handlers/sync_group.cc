@@ -17,6 +17,9 @@ void handle_sync_group(request_context&& ctx) {
     r.error_code = static_cast<int16_t>(e);
     ctx.respond(r);
   };
+  // KafkaApis: from v5 the protocol type and name are mandatory.
+  if (ctx.api_version() >= 5 && (!request.protocol_type || !request.protocol_name))
+    return fail(error_code::inconsistent_group_protocol);
   if (request.group_id.empty()) return fail(error_code::invalid_group_id);
   if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail(e);
   auto pending = std::make_shared<request_context>(std::move(ctx));

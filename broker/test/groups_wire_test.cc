@@ -247,5 +247,34 @@ TEST_F(GroupsWire, ListDescribeAndDeleteGroupsSeeTheCoordinatorsGroups) {
   EXPECT_EQ(err(deleted.results[1].error_code), error_code::group_id_not_found);
 }
 
+class GroupsWireSlowRebalance : public GroupsWire {
+ protected:
+  std::vector<std::pair<std::string, std::string>> extra_config() const override {
+    auto c = GroupsWire::extra_config();
+    c.back().second = "600000";  // group.initial.rebalance.delay.ms: the first join waits
+    return c;
+  }
+};
+
+TEST_F(GroupsWireSlowRebalance, AGracefulShutdownAnswersAParkedJoinWithNotCoordinatorAtOnce) {
+  await_coordinator();
+  protocol::join_group_request r;
+  r.group_id = "parked";
+  r.session_timeout_ms = 10000;
+  r.rebalance_timeout_ms = 600000;
+  r.protocol_type = "consumer";
+  r.protocols.push_back({"range", {}, {}});
+  wire_client c(port());
+  ASSERT_TRUE(c.send(3, 5, r));  // v3: joins without MEMBER_ID_REQUIRED, then waits
+  EXPECT_FALSE(c.read_response<protocol::join_group_response>(3, 5, 200ms)) << "the join should be parked";
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { the_broker().shutdown(30s); });
+  auto answer = c.read_response<protocol::join_group_response>(3, 5, 10s);
+  stopper.join();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(err(answer->error_code), error_code::not_coordinator);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
 }  // namespace
 }  // namespace samsa::broker::testing
