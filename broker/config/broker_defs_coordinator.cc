@@ -79,9 +79,11 @@ constexpr config_def defs[] = {
     define("offsets.topic.compression.codec", int32, value("0"), high,
            "Compression codec id of __consumer_offsets (0 none)."),
     define("offsets.retention.minutes", int32, value("10080"), at_least(1), high,
-           "How long committed offsets of empty groups are kept."),
+           "How long committed offsets of empty groups are kept.")
+        .effective(),
     define("offsets.retention.check.interval.ms", int64, value("600000"), at_least(1), high,
-           "How often stale offsets are looked for."),
+           "How often stale offsets are looked for.")
+        .effective(),
     define("offsets.commit.timeout.ms", int32, value("5000"), at_least(1), high,
            "How long an offset commit waits for the offsets topic replicas."),
 

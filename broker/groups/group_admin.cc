@@ -115,7 +115,7 @@ void group_coordinator::delete_groups(
       records.push_back(std::move(r));
       write(out, g->group_id, std::move(records), [this, settle, i](outbox& o, classic_group* grp, error_code err) {
         if (err == error_code::none && grp && grp->in(group_state::empty)) {
-          grp->transition_to(group_state::dead, now_ms_());
+          grp->transition_to(group_state::dead, wall_ms_());
           const std::string id = grp->group_id;
           groups_.erase(id);
         }
@@ -157,7 +157,7 @@ void group_coordinator::replay(const record_key& key, std::optional<std::span<co
       return;
     }
     auto offsets = std::move(g->offsets);
-    auto fresh = std::make_unique<classic_group>(k.group, now_ms_());
+    auto fresh = std::make_unique<classic_group>(k.group, wall_ms_());
     fresh->offsets = std::move(offsets);
     groups_[k.group] = std::move(fresh);
     return;

@@ -54,8 +54,13 @@ std::vector<member_protocol> protocols_of(const protocol::join_group_request& r)
 
 }  // namespace
 
-group_coordinator::group_coordinator(coordinator_config config, group_log& log, clock_fn now_ms, uint64_t seed)
-    : config_(config), log_(log), now_ms_(std::move(now_ms)), random_(seed) {}
+group_coordinator::group_coordinator(coordinator_config config, group_log& log, clock_fn now_ms, uint64_t seed,
+                                     clock_fn wall_ms)
+    : config_(config),
+      log_(log),
+      now_ms_(std::move(now_ms)),
+      wall_ms_(wall_ms ? std::move(wall_ms) : now_ms_),
+      random_(seed) {}
 
 group_coordinator::~group_coordinator() { shutdown(); }
 
@@ -70,7 +75,7 @@ classic_group* group_coordinator::find(const std::string& id) {
 
 classic_group& group_coordinator::get_or_create(const std::string& id) {
   auto& slot = groups_[id];
-  if (!slot) slot = std::make_unique<classic_group>(id, now_ms_());
+  if (!slot) slot = std::make_unique<classic_group>(id, wall_ms_());
   return *slot;
 }
 
@@ -298,7 +303,7 @@ void group_coordinator::prepare_rebalance(outbox& out, classic_group& g) {
     t.deadline_ms = now + t.delay_ms;
     g.join_deadline = t;
   }
-  g.transition_to(group_state::preparing_rebalance, now);
+  g.transition_to(group_state::preparing_rebalance, wall_ms_());
   if (initial) return;
   if (g.has_all_members_joined()) return complete_join(out, g);
   join_timer t;
@@ -334,11 +339,11 @@ void group_coordinator::complete_join(outbox& out, classic_group& g) {
   if (!g.members.empty()) {
     g.protocol_name = g.select_protocol();
     g.compute_subscribed_topics();
-    g.transition_to(group_state::completing_rebalance, now);
+    g.transition_to(group_state::completing_rebalance, wall_ms_());
   } else {
     g.protocol_name.reset();
     g.compute_subscribed_topics();
-    g.transition_to(group_state::empty, now);
+    g.transition_to(group_state::empty, wall_ms_());
   }
   g.pending_sync_members.clear();
 
@@ -440,7 +445,7 @@ void group_coordinator::sync_group(protocol::sync_group_request request, sync_ca
                                    member.assignment = it == assignment->end() ? std::vector<uint8_t>{} : it->second;
                                  }
                                  propagate_assignment(o, *grp, error_code::none);
-                                 grp->transition_to(group_state::stable, now_ms_());
+                                 grp->transition_to(group_state::stable, wall_ms_());
                                });
         }
       } else if (g.in(group_state::stable)) {
@@ -611,8 +616,14 @@ void group_coordinator::tick(int64_t now_ms) {
   outbox out;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopped_)
+    if (!stopped_) {
       for (auto& [id, g] : groups_) expire_timers(out, *g, now_ms);
+      if (!next_offsets_cleanup_ms_) next_offsets_cleanup_ms_ = now_ms + config_.offsets_retention_check_interval_ms;
+      if (*next_offsets_cleanup_ms_ <= now_ms) {
+        next_offsets_cleanup_ms_ = now_ms + config_.offsets_retention_check_interval_ms;
+        expire_offsets(out);
+      }
+    }
   }
   out.run();
 }

@@ -57,6 +57,8 @@ struct coordinator_config {
   int32_t new_member_join_timeout_ms = 5 * 60 * 1000;  // classicGroupNewMemberJoinTimeoutMs
   int32_t offset_metadata_max_bytes = 4096;
   int32_t offsets_topic_partitions = 50;
+  int64_t offsets_retention_ms = 7LL * 24 * 60 * 60 * 1000;  // offsets.retention.minutes
+  int64_t offsets_retention_check_interval_ms = 600000;      // offsets.retention.check.interval.ms
 };
 
 // Who sent a JoinGroup.
@@ -86,7 +88,10 @@ struct fetched_group {
 class group_coordinator {
  public:
   using clock_fn = std::function<int64_t()>;
-  group_coordinator(coordinator_config config, group_log& log, clock_fn now_ms, uint64_t seed = std::random_device{}());
+  // `now_ms` drives timers (monotonic); `wall_ms` stamps records (commit and
+  // state timestamps, epoch ms; null: now_ms, for tests with one clock).
+  group_coordinator(coordinator_config config, group_log& log, clock_fn now_ms, uint64_t seed = std::random_device{}(),
+                    clock_fn wall_ms = nullptr);
   ~group_coordinator();
 
   const coordinator_config& config() const { return config_; }
@@ -123,7 +128,8 @@ class group_coordinator {
                      std::function<void(std::vector<protocol::delete_groups_response::DeletableGroupResult>)> done);
 
   // ---- time and loading -------------------------------------------------------
-  // Runs every timer whose deadline is <= now_ms.
+  // Runs every timer whose deadline is <= now_ms, and every
+  // offsets_retention_check_interval_ms the offset expiration.
   void tick(int64_t now_ms);
   // Applies one record of __consumer_offsets (loading at startup): the last
   // value of a key wins, a tombstone deletes.
@@ -160,6 +166,9 @@ class group_coordinator {
   void remove_member_and_update(outbox& out, classic_group& g, const std::string& member_id);
   void reschedule_heartbeat(classic_member& m, int64_t timeout_ms);
   void expire_timers(outbox& out, classic_group& g, int64_t now);
+  // OffsetMetadataManager.cleanupExpiredOffsets for every group, and the
+  // deletion of Empty groups left without offsets.
+  void expire_offsets(outbox& out);
   // Runs with the mutex held and an outbox, once the write is durable or
   // failed; `group` is null when the group is gone by then.
   using after_write = std::function<void(outbox& out, classic_group* group, protocol::error_code e)>;
@@ -178,10 +187,12 @@ class group_coordinator {
   const coordinator_config config_;
   group_log& log_;
   const clock_fn now_ms_;
+  const clock_fn wall_ms_;
   std::mutex mu_;
   std::mt19937_64 random_;                                 // guarded by mu_
   std::map<std::string, std::unique_ptr<classic_group>> groups_;  // guarded by mu_
   bool stopped_ = false;                                   // guarded by mu_
+  std::optional<int64_t> next_offsets_cleanup_ms_;         // guarded by mu_
 };
 
 }  // namespace samsa::broker::groups

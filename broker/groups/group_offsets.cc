@@ -151,7 +151,7 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
       fail_all(e);
       out.answer(std::move(done), *response);
     } else {
-      const int64_t now = now_ms_();
+      const int64_t now = wall_ms_();  // commit timestamps are wall-clock epoch ms
       std::vector<coordinator_record> records;
       // (topic slot, partition slot, key, value) of what is written.
       struct pending {
@@ -298,6 +298,65 @@ void group_coordinator::delete_offsets(protocol::offset_delete_request request,
     }
   }
   out.run();
+}
+
+void group_coordinator::expire_offsets(outbox& out) {
+  const int64_t now = wall_ms_();
+  std::vector<std::string> ids;
+  for (const auto& [id, g] : groups_) ids.push_back(id);
+  for (const auto& id : ids) {
+    classic_group& g = *groups_.at(id);
+    // ClassicGroup.offsetExpirationCondition: from when the group became
+    // Empty; for a Stable consumer group only topics it no longer subscribes
+    // to, from their commit; for a group without a protocol (simple
+    // consumers, admin commits), from the commit.
+    enum class base { none, state_change, commit } from = base::none;
+    bool skip_subscribed = false;
+    if (g.protocol_type) {
+      if (g.in(group_state::empty)) {
+        from = base::state_change;
+      } else if (g.uses_consumer_protocol() && g.subscribed_topics && g.in(group_state::stable)) {
+        from = base::commit;
+        skip_subscribed = true;
+      }
+    } else if (g.in(group_state::empty)) {
+      from = base::commit;
+    }
+    if (from == base::none) continue;
+    auto expired = std::make_shared<std::vector<std::pair<topic_partition_key, int64_t>>>();
+    for (const auto& [key, v] : g.offsets) {
+      if (skip_subscribed && g.subscribed_topics->contains(key.first)) continue;
+      const int64_t base_ms = from == base::state_change ? g.state_timestamp_ms : v.commit_timestamp_ms;
+      const bool is_expired = v.expire_timestamp_ms ? now >= *v.expire_timestamp_ms
+                                                    : now - base_ms >= config_.offsets_retention_ms;
+      if (is_expired) expired->emplace_back(key, v.commit_timestamp_ms);
+    }
+    const bool delete_group = g.in(group_state::empty) && expired->size() == g.offsets.size();
+    if (expired->empty() && !delete_group) continue;
+    std::vector<coordinator_record> records;
+    for (const auto& [key, ts] : *expired) {
+      coordinator_record r;
+      r.key = encode_key(offset_commit_key{id, key.first, key.second});
+      records.push_back(std::move(r));
+    }
+    if (delete_group) {
+      coordinator_record r;
+      r.key = encode_key(group_metadata_key{id});
+      records.push_back(std::move(r));
+    }
+    write(out, id, std::move(records), [this, expired, delete_group](outbox&, classic_group* grp, error_code err) {
+      if (err != error_code::none || !grp) return;
+      for (const auto& [key, ts] : *expired) {
+        auto it = grp->offsets.find(key);
+        // An offset committed again meanwhile stays.
+        if (it != grp->offsets.end() && it->second.commit_timestamp_ms == ts) grp->offsets.erase(it);
+      }
+      if (delete_group && grp->in(group_state::empty) && grp->offsets.empty() && grp->members.empty()) {
+        const std::string gone = grp->group_id;
+        groups_.erase(gone);
+      }
+    });
+  }
 }
 
 }  // namespace samsa::broker::groups

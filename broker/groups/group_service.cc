@@ -12,11 +12,15 @@ coordinator_config coordinator_config_from(const config::broker_config& c) {
   out.max_size = c.get_int("group.max.size");
   out.offset_metadata_max_bytes = c.get_int("offset.metadata.max.bytes");
   out.offsets_topic_partitions = c.offsets_topic_num_partitions();
+  out.offsets_retention_ms = static_cast<int64_t>(c.get_int("offsets.retention.minutes")) * 60 * 1000;
+  out.offsets_retention_check_interval_ms = c.get_long("offsets.retention.check.interval.ms");
   return out;
 }
 
 group_service::group_service(const config::broker_config& config, broker_services& services)
-    : services_(services), log_(services), coordinator_(coordinator_config_from(config), log_, steady_now_ms) {}
+    : services_(services),
+      log_(services),
+      coordinator_(coordinator_config_from(config), log_, steady_now_ms, std::random_device{}(), system_now_ms) {}
 
 group_service::~group_service() {
   stop();

@@ -9,6 +9,11 @@ int64_t steady_now_ms() {
       .count();
 }
 
+int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 group_ticker::group_ticker(group_coordinator& coordinator, std::chrono::milliseconds interval)
     : coordinator_(coordinator), interval_(interval), thread_([this] { run(); }) {}
 

@@ -33,7 +33,9 @@ class group_ticker {
   std::thread thread_;
 };
 
-// Milliseconds of the steady clock: the coordinator's time base.
+// Milliseconds of the steady clock: the coordinator's time base for timers.
 int64_t steady_now_ms();
+// Epoch milliseconds of the system clock: timestamps in records.
+int64_t system_now_ms();
 
 }  // namespace samsa::broker::groups

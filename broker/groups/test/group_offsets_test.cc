@@ -160,5 +160,49 @@ TEST_F(GroupOffsets, ListAndDescribeShowStatesAsKafkaNamesThem) {
   EXPECT_EQ(c().describe_group("nope").group_state, "Dead");
 }
 
+TEST_F(GroupOffsets, OffsetsOfASimpleGroupExpireAfterTheRetentionAndTheGroupGoes) {
+  config_.offsets_retention_ms = 60'000;
+  config_.offsets_retention_check_interval_ms = 1000;
+  make();
+  c().tick(now_);  // arms the retention check
+  ASSERT_TRUE(commit("simple", "", -1, "t", 0, 1).ready());
+  advance(30'000);
+  ASSERT_TRUE(commit("simple", "", -1, "t", 1, 2).ready());
+  advance(30'000);  // t-0 is 60 s old, t-1 30 s
+  EXPECT_EQ(committed("simple", "t", 0), -1);
+  EXPECT_EQ(committed("simple", "t", 1), 2);
+  advance(30'000);
+  EXPECT_EQ(committed("simple", "t", 1), -1);
+  EXPECT_FALSE(c().state_of("simple"));
+  const auto& last = log_.batches.back();
+  ASSERT_EQ(last.records.size(), 2u);  // the offset's tombstone and the group's
+  EXPECT_FALSE(last.records[1].value);
+}
+
+TEST_F(GroupOffsets, AnActiveGroupKeepsItsOffsetsAndAnEmptyOneLosesThemAfterTheRetention) {
+  config_.offsets_retention_ms = 60'000;
+  config_.offsets_retention_check_interval_ms = 1000;
+  make();
+  c().tick(now_);
+  auto [id, j] = join_new("g");
+  advance(3000);
+  ASSERT_TRUE(sync("g", id, 1, {{id, {}}}).ready());
+  ASSERT_TRUE(commit("g", id, 1, "t", 0, 5).ready());
+  for (int i = 0; i < 20; ++i) {  // 100 s of heartbeats: the group is active
+    advance(5000);
+    ASSERT_EQ(heartbeat("g", id, 1), error_code::none);
+  }
+  EXPECT_EQ(committed("g", "t", 0), 5);
+  protocol::leave_group_request::MemberIdentity me;
+  me.member_id = id;
+  c().leave_group({me}, "g");
+  ASSERT_EQ(c().state_of("g"), group_state::empty);
+  advance(59'000);
+  EXPECT_EQ(committed("g", "t", 0), 5);  // retention counts from when the group became empty
+  advance(2000);
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_FALSE(c().state_of("g"));
+}
+
 }  // namespace
 }  // namespace samsa::broker::groups::testing
