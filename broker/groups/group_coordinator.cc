@@ -22,6 +22,7 @@ join_response join_error(error_code e, std::string member_id) {
   join_response r;
   r.error_code = code(e);
   r.member_id = std::move(member_id);
+  r.protocol_name.reset();  // JoinGroupResponse's default (null; "" before v7, set by the handler)
   return r;
 }
 
@@ -493,7 +494,13 @@ protocol::leave_group_response group_coordinator::leave_group(
     if (stopped_) {
       response.error_code = code(error_code::not_coordinator);
     } else if (!g) {
-      response.error_code = code(error_code::unknown_member_id);
+      // GroupCoordinatorService.leaveGroup: an unknown group answers every member UNKNOWN_MEMBER_ID.
+      for (const auto& identity : members) {
+        auto& r = response.members.emplace_back();
+        r.member_id = identity.member_id;
+        r.group_instance_id = identity.group_instance_id;
+        r.error_code = code(error_code::unknown_member_id);
+      }
     } else if (g->in(group_state::dead)) {
       response.error_code = code(error_code::coordinator_not_available);
     } else {

@@ -21,7 +21,8 @@
 //      by the rebalance, a leave, an expiry, a deletion, or shutdown().
 //   2. A committed offset is visible to OffsetFetch only after its record is
 //      durable in __consumer_offsets.
-//   3. Group ids are never empty (handlers answer INVALID_GROUP_ID first).
+//   3. Groups with members never have an empty id (JoinGroup refuses it);
+//      offsets may be committed under the empty group id, as Kafka allows.
 
 #include <cstdint>
 #include <functional>

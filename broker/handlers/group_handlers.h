@@ -4,7 +4,8 @@
 // handler checks what KafkaApis and GroupCoordinatorService check before the
 // coordinator (broker/groups/group_coordinator.h) does the rest:
 //   - an empty group id -> INVALID_GROUP_ID (JoinGroup, SyncGroup, Heartbeat,
-//     LeaveGroup, OffsetCommit, OffsetFetch, OffsetDelete);
+//     LeaveGroup, OffsetDelete; OffsetCommit, OffsetFetch, DescribeGroups and
+//     DeleteGroups accept it as a group like any other, as Kafka does);
 //   - a group whose __consumer_offsets partition this broker does not lead ->
 //     NOT_COORDINATOR.
 

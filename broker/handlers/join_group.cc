@@ -27,6 +27,7 @@ void handle_join_group(request_context&& ctx) {
     response_t r;
     r.error_code = static_cast<int16_t>(e);
     r.member_id = request.member_id;
+    r.protocol_name.reset();
     send(ctx, std::move(r));
   };
   if (request.group_id.empty()) return fail(error_code::invalid_group_id);

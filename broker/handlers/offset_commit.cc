@@ -56,7 +56,8 @@ void handle_offset_commit(request_context&& ctx) {
     ctx.respond(*answer);
   };
   if (known->empty()) return ctx.respond(*answer);
-  if (request.group_id.empty()) return fail_known(error_code::invalid_group_id);
+  // An empty group id is a group like any other (GroupCoordinatorService.commitOffsets:
+  // "for backwards compatibility"); only a null one is invalid, and the schema has none.
   if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail_known(e);
   auto pending = std::make_shared<request_context>(std::move(ctx));
   const int16_t version = pending->api_version();

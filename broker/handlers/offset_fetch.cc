@@ -13,9 +13,9 @@ using topic_list = std::vector<std::pair<std::string, std::vector<int32_t>>>;
 
 groups::fetched_group fetch_one(request_context& ctx, const std::string& group_id,
                                 const std::optional<topic_list>& topics) {
+  // An empty group id is a group like any other (GroupCoordinatorService.fetchOffsets).
   groups::fetched_group g;
-  if (group_id.empty()) g.error = error_code::invalid_group_id;
-  else g.error = check_group_coordinator(ctx, group_id);
+  g.error = check_group_coordinator(ctx, group_id);
   if (g.error != error_code::none) return g;
   return group_coordinator_of(ctx)->fetch_offsets(group_id, topics);
 }

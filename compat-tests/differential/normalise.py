@@ -5,7 +5,11 @@ what a client could rely on: a non-null cluster id stays distinguishable from nu
 from a real one, the broker's own node id from any other id. Add a rule here (with the reason)
 when a new scenario returns another per-broker value; never to hide a real difference.
 """
+import re
+
 import kwire
+
+_GENERATED_MEMBER_ID = re.compile(r'-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 
 
 def _node(value, broker):
@@ -29,6 +33,8 @@ RULES = {
     "NodeId": _node, "ControllerId": _node, "LeaderId": _node, "Leader": _node,
     "ReplicaNodes": _node_list, "IsrNodes": _node_list, "OfflineReplicas": _node_list,
     "Host": lambda v, b: "<host>" if v == b.host else v,
+    # Member ids a coordinator makes up: client id (or group instance id), '-', a random UUID.
+    "MemberId": lambda v, b: "<member-id>" if isinstance(v, str) and _GENERATED_MEMBER_ID.search(v) else v,
     "Port": lambda v, b: "<port>" if v == b.port else v,
 }
 
