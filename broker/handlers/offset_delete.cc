@@ -23,33 +23,34 @@ void handle_offset_delete(request_context&& ctx) {
   if (fail.error_code != 0) return ctx.respond(fail);
 
   // KafkaApis.handleOffsetDeleteRequest: unknown topics and partitions are
-  // answered here, after the coordinator's answer for the others.
+  // answered here, first; the coordinator's answer for the others is merged after.
   auto image = ctx.services().metadata->current();
-  auto unknown = std::make_shared<response_t>();
+  using builder_t = topic_response_builder<response_t::OffsetDeleteResponseTopic>;
+  auto unknown = std::make_shared<builder_t>();
   request_t valid;
   valid.group_id = request.group_id;
   for (const auto& t : request.topics) {
     const topic_metadata* meta = image->find_topic(t.name);
     request_t::OffsetDeleteRequestTopic kept;
     kept.name = t.name;
-    response_t::OffsetDeleteResponseTopic bad;
-    bad.name = t.name;
     for (const auto& p : t.partitions) {
       if (meta && data::find_partition(*meta, p.partition_index)) {
         kept.partitions.push_back(p);
       } else {
-        auto& rp = bad.partitions.emplace_back();
+        response_t::OffsetDeleteResponsePartition rp;
         rp.partition_index = p.partition_index;
         rp.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
+        unknown->add(t.name, rp);
       }
     }
     if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
-    if (!bad.partitions.empty()) unknown->topics.push_back(std::move(bad));
   }
   auto pending = std::make_shared<request_context>(std::move(ctx));
   group_coordinator_of(*pending)->delete_offsets(std::move(valid), [pending, unknown](response_t r) {
-    if (r.error_code == 0)
-      for (auto& t : unknown->topics) r.topics.push_back(std::move(t));
+    if (r.error_code == 0) {
+      unknown->merge(r.topics);
+      r.topics = unknown->take();
+    }
     pending->respond(r);
   });
 }

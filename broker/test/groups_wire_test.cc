@@ -168,9 +168,12 @@ TEST_F(GroupsWire, AVersionZeroMemberJoinsSyncsHeartbeatsCommitsAndLeaves) {
   oc.topics.emplace_back().name = "missing";
   oc.topics[1].partitions.push_back({0, 1, -1, -1, std::string(), {}});
   auto committed = call<protocol::offset_commit_response>(2, oc);
+  // Kafka's order: what KafkaApis answers itself (unknown topics) first, then the coordinator's.
   ASSERT_EQ(committed.topics.size(), 2u);
-  EXPECT_EQ(committed.topics[0].partitions.at(0).error_code, 0);
-  EXPECT_EQ(err(committed.topics[1].partitions.at(0).error_code), error_code::unknown_topic_or_partition);
+  EXPECT_EQ(committed.topics[0].name, "missing");
+  EXPECT_EQ(err(committed.topics[0].partitions.at(0).error_code), error_code::unknown_topic_or_partition);
+  EXPECT_EQ(committed.topics[1].name, "t");
+  EXPECT_EQ(committed.topics[1].partitions.at(0).error_code, 0);
 
   protocol::offset_fetch_request of;
   of.group_id = "old";

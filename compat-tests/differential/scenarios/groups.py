@@ -168,3 +168,76 @@ def admin(b):
     for v in range(0, 3):
         cases.append(Case("delete unknown", v, b.call(DELETE_GROUPS, v, {"GroupsNames": [UNKNOWN_GROUP]})))
     return cases
+
+
+CREATE_TOPICS = 19
+FLOW_GROUP = "samsa-diff-flow"
+FLOW_TOPIC = "samsa-diff-flow-topic"
+
+
+def subscription(topic):
+    """ConsumerProtocolSubscription v0: version, one topic, null user data (hex)."""
+    name = topic.encode().hex()
+    return "0000" + "00000001" + f"{len(topic):04x}" + name + "ffffffff"
+
+
+@scenario("groups.classic_flow", mutates=True)
+def classic_flow(b):
+    """One member through a group's life: JoinGroup v3 (no member id round trip; the initial
+    rebalance delay), SyncGroup, Heartbeat, DescribeGroups and ListGroups while Stable, commits
+    with the right and wrong generation and member, OffsetFetch, DeleteGroups and OffsetDelete of
+    a non-empty group, LeaveGroup, then the Empty group described, its offsets deleted, and the
+    group deleted."""
+    create = {"Topics": [{"Name": FLOW_TOPIC, "NumPartitions": 2, "ReplicationFactor": 1,
+                          "Assignments": [], "Configs": []}], "TimeoutMs": 30000}
+    b.call(CREATE_TOPICS, 5, create)
+    cases = []
+    joined = b.call(JOIN_GROUP, 3, {"GroupId": FLOW_GROUP, "SessionTimeoutMs": 30000, "RebalanceTimeoutMs": 30000,
+                                     "MemberId": "", "ProtocolType": "consumer",
+                                     "Protocols": [{"Name": "range", "Metadata": subscription(FLOW_TOPIC)},
+                                                   {"Name": "roundrobin", "Metadata": subscription(FLOW_TOPIC)}]})
+    member = joined.get("body", {}).get("MemberId", "")
+    cases.append(Case("join", 3, joined))
+    cases.append(Case("sync", 3, b.call(SYNC_GROUP, 3, {
+        "GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": member,
+        "Assignments": [{"MemberId": member, "Assignment": "0102"}]})))
+    cases.append(Case("sync again, stable", 5, b.call(SYNC_GROUP, 5, {
+        "GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": member, "ProtocolType": "consumer",
+        "ProtocolName": "range", "Assignments": []})))
+    cases.append(Case("sync, wrong protocol name", 5, b.call(SYNC_GROUP, 5, {
+        "GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": member, "ProtocolType": "consumer",
+        "ProtocolName": "roundrobin", "Assignments": []})))
+    for v, gen in ((3, 1), (4, 1), (4, 2)):
+        cases.append(Case(f"heartbeat, generation {gen}", v,
+                          b.call(HEARTBEAT, v, {"GroupId": FLOW_GROUP, "GenerationId": gen, "MemberId": member})))
+    cases.append(Case("heartbeat, unknown member", 4,
+                      b.call(HEARTBEAT, 4, {"GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": "stranger"})))
+    for v in (0, 3, 5):
+        cases.append(Case("describe, stable", v, b.call(DESCRIBE_GROUPS, v, {"Groups": [FLOW_GROUP]})))
+    cases.append(Case("list stable", 5, sorted_groups(b.call(LIST_GROUPS, 5, {"StatesFilter": ["stable"],
+                                                                               "TypesFilter": ["classic"]}), "Groups")))
+    for v, gen, who in ((8, 1, member), (9, 1, member), (9, 2, member), (9, 1, "stranger"), (9, -1, "")):
+        body = commit(FLOW_GROUP, FLOW_TOPIC, partition=1, offset=42 + v, generation=gen, member=who)
+        cases.append(Case(f"commit, generation {gen}, {'member' if who == member else repr(who)}", v,
+                          b.call(OFFSET_COMMIT, v, body)))
+    for v in (5, 7):
+        cases.append(Case("fetch", v, b.call(OFFSET_FETCH, v, {
+            "GroupId": FLOW_GROUP, "Topics": [{"Name": FLOW_TOPIC, "PartitionIndexes": [0, 1]}]})))
+    cases.append(Case("fetch all, batched", 8, b.call(OFFSET_FETCH, 8, {"Groups": [{"GroupId": FLOW_GROUP, "Topics": None}]})))
+    cases.append(Case("delete, not empty", 2, b.call(DELETE_GROUPS, 2, {"GroupsNames": [FLOW_GROUP]})))
+    cases.append(Case("offset delete, subscribed", 0, b.call(OFFSET_DELETE, 0, {
+        "GroupId": FLOW_GROUP, "Topics": [{"Name": FLOW_TOPIC, "Partitions": [{"PartitionIndex": 1}]},
+                                          {"Name": UNKNOWN_TOPIC, "Partitions": [{"PartitionIndex": 0}]}]})))
+    cases.append(Case("leave", 3, b.call(LEAVE_GROUP, 3, {"GroupId": FLOW_GROUP,
+                                                            "Members": [{"MemberId": member}]})))
+    cases.append(Case("describe, empty", 5, b.call(DESCRIBE_GROUPS, 5, {"Groups": [FLOW_GROUP]})))
+    cases.append(Case("heartbeat after leaving", 4,
+                      b.call(HEARTBEAT, 4, {"GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": member})))
+    cases.append(Case("offset delete, empty", 0, b.call(OFFSET_DELETE, 0, {
+        "GroupId": FLOW_GROUP, "Topics": [{"Name": FLOW_TOPIC, "Partitions": [{"PartitionIndex": 1},
+                                                                               {"PartitionIndex": 0}]}]})))
+    cases.append(Case("fetch after offset delete", 7, b.call(OFFSET_FETCH, 7, {
+        "GroupId": FLOW_GROUP, "Topics": [{"Name": FLOW_TOPIC, "PartitionIndexes": [1]}]})))
+    cases.append(Case("delete, empty", 2, b.call(DELETE_GROUPS, 2, {"GroupsNames": [FLOW_GROUP]})))
+    cases.append(Case("describe, deleted", 5, b.call(DESCRIBE_GROUPS, 5, {"Groups": [FLOW_GROUP]})))
+    return cases
