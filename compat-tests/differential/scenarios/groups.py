@@ -26,6 +26,32 @@ def sorted_groups(obs, field):
     return obs
 
 
+def send(b, api_key, version, body):
+    """Sends one request on its own connection without waiting: (connection, correlation id)."""
+    conn = b.connect()
+    cid, frame = b.request_frame(api_key, version, body)
+    conn.send(frame)
+    return conn, cid
+
+
+def receive(b, conn, api_key, version, cid, wait_s=15.0):
+    """The answer to send(): (observation as Broker.call makes it, raw decoded body or {}). The raw
+    body keeps what the observation normalises away (the member ids a later request needs)."""
+    try:
+        kind, payload = conn.recv_frame(wait_s)
+        if kind != "frame":
+            return {"outcome": "closed" if kind == "closed" else "no response"}, {}
+        _, raw = b.schemas.decode_response(api_key, version, payload, None)
+        return b.decode(payload, api_key, version, cid), raw
+    finally:
+        conn.close()
+
+
+def call_raw(b, api_key, version, body):
+    conn, cid = send(b, api_key, version, body)
+    return receive(b, conn, api_key, version, cid)
+
+
 def find(v, key, key_type=0):
     return {"Key": key, "KeyType": key_type, "CoordinatorKeys": [key]}
 
@@ -192,11 +218,11 @@ def classic_flow(b):
                           "Assignments": [], "Configs": []}], "TimeoutMs": 30000}
     b.call(CREATE_TOPICS, 5, create)
     cases = []
-    joined = b.call(JOIN_GROUP, 3, {"GroupId": FLOW_GROUP, "SessionTimeoutMs": 30000, "RebalanceTimeoutMs": 30000,
+    joined, raw = call_raw(b, JOIN_GROUP, 3, {"GroupId": FLOW_GROUP, "SessionTimeoutMs": 30000, "RebalanceTimeoutMs": 30000,
                                      "MemberId": "", "ProtocolType": "consumer",
                                      "Protocols": [{"Name": "range", "Metadata": subscription(FLOW_TOPIC)},
                                                    {"Name": "roundrobin", "Metadata": subscription(FLOW_TOPIC)}]})
-    member = joined.get("body", {}).get("MemberId", "")
+    member = raw.get("MemberId", "")
     cases.append(Case("join", 3, joined))
     cases.append(Case("sync", 3, b.call(SYNC_GROUP, 3, {
         "GroupId": FLOW_GROUP, "GenerationId": 1, "MemberId": member,
@@ -240,4 +266,63 @@ def classic_flow(b):
         "GroupId": FLOW_GROUP, "Topics": [{"Name": FLOW_TOPIC, "PartitionIndexes": [1]}]})))
     cases.append(Case("delete, empty", 2, b.call(DELETE_GROUPS, 2, {"GroupsNames": [FLOW_GROUP]})))
     cases.append(Case("describe, deleted", 5, b.call(DESCRIBE_GROUPS, 5, {"Groups": [FLOW_GROUP]})))
+    return cases
+
+
+TWO_GROUP = "samsa-diff-two"
+
+
+def join_body(group, member_id, topic):
+    return {"GroupId": group, "SessionTimeoutMs": 30000, "RebalanceTimeoutMs": 30000, "MemberId": member_id,
+            "ProtocolType": "consumer", "Protocols": [{"Name": "range", "Metadata": subscription(topic)}]}
+
+
+@scenario("groups.two_members", mutates=True)
+def two_members(b):
+    """Two members of one group with JoinGroup v5 (KIP-394: MEMBER_ID_REQUIRED, then the join
+    with the given id): both wait out the initial rebalance delay, the first is the leader and
+    alone gets the member list; a follower's SyncGroup waits for the leader's; the second leaves,
+    the first learns of the rebalance from its heartbeat and rejoins alone into the next
+    generation."""
+    cases = []
+    ids = []
+    for who in ("first", "second"):
+        obs, raw = call_raw(b, JOIN_GROUP, 5, join_body(TWO_GROUP, "", FLOW_TOPIC))
+        cases.append(Case(f"{who} join without id", 5, obs))
+        ids.append(raw.get("MemberId", ""))
+    first, second = ids
+    # The first member's join must reach the group before the second's (the first added leads):
+    # wait until the broker shows it as a member.
+    pending = [send(b, JOIN_GROUP, 5, join_body(TWO_GROUP, first, FLOW_TOPIC))]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        d = b.call(DESCRIBE_GROUPS, 5, {"Groups": [TWO_GROUP]})
+        if len((d.get("body", {}).get("Groups") or [{}])[0].get("Members") or []) == 1:
+            break
+        time.sleep(0.05)
+    pending.append(send(b, JOIN_GROUP, 5, join_body(TWO_GROUP, second, FLOW_TOPIC)))
+    answers = [receive(b, conn, JOIN_GROUP, 5, cid) for conn, cid in pending]
+    cases.append(Case("first join with id (leader)", 5, answers[0][0]))
+    cases.append(Case("second join with id (follower)", 5, answers[1][0]))
+    generation = answers[0][1].get("GenerationId", -1)
+    follower_sync = send(b, SYNC_GROUP, 5, {"GroupId": TWO_GROUP, "GenerationId": generation, "MemberId": second,
+                                            "ProtocolType": "consumer", "ProtocolName": "range", "Assignments": []})
+    cases.append(Case("leader sync", 5, call_raw(b, SYNC_GROUP, 5, {
+        "GroupId": TWO_GROUP, "GenerationId": generation, "MemberId": first, "ProtocolType": "consumer",
+        "ProtocolName": "range", "Assignments": [{"MemberId": first, "Assignment": "01"},
+                                                 {"MemberId": second, "Assignment": "02"}]})[0]))
+    cases.append(Case("follower sync, answered after the leader's", 5, receive(b, *follower_sync[:1], SYNC_GROUP, 5,
+                                                                               follower_sync[1])[0]))
+    described = b.call(DESCRIBE_GROUPS, 5, {"Groups": [TWO_GROUP]})
+    for g in described.get("body", {}).get("Groups", []):
+        # Member order is a HashMap's in Kafka; ids are normalised away, so sort by assignment.
+        g["Members"] = sorted(g.get("Members", []), key=lambda m: m.get("MemberAssignment") or "")
+    cases.append(Case("describe, two members", 5, described))
+    cases.append(Case("second leaves", 4, b.call(LEAVE_GROUP, 4, {"GroupId": TWO_GROUP,
+                                                                    "Members": [{"MemberId": second}]})))
+    cases.append(Case("first's heartbeat", 4, b.call(HEARTBEAT, 4, {"GroupId": TWO_GROUP, "GenerationId": generation,
+                                                                     "MemberId": first})))
+    rejoined = call_raw(b, JOIN_GROUP, 5, join_body(TWO_GROUP, first, FLOW_TOPIC))
+    cases.append(Case("first rejoins alone", 5, rejoined[0]))
+    cases.append(Case("leave", 4, b.call(LEAVE_GROUP, 4, {"GroupId": TWO_GROUP, "Members": [{"MemberId": first}]})))
     return cases
