@@ -143,6 +143,7 @@ void group_coordinator::join_group(const join_origin& origin, protocol::join_gro
       if (!group && !unknown_member) {
         out.answer(std::move(done), join_error(error_code::unknown_member_id, request.member_id));
       } else {
+        const bool created = !group;
         if (!group) group = &get_or_create(request.group_id);
         if (!accept_joining_member(*group, request.member_id, config_.max_size)) {
           group->remove(request.member_id);
@@ -151,6 +152,16 @@ void group_coordinator::join_group(const join_origin& origin, protocol::join_gro
           join_new_member(out, *group, origin, request, done);
         } else {
           join_existing_member(out, *group, origin, request, done);
+        }
+        // Kafka commits a new group with an empty GroupMetadata record
+        // (newEmptyGroupMetadataRecord): it survives a restart as an Empty group.
+        if (created) {
+          std::vector<coordinator_record> records(1);
+          records[0].key = encode_key(group_metadata_key{request.group_id});
+          group_metadata_value empty;
+          empty.current_state_timestamp_ms = group->state_timestamp_ms;
+          records[0].value = encode_value(empty);
+          write(out, request.group_id, std::move(records), [](outbox&, classic_group*, error_code) {});
         }
       }
     }

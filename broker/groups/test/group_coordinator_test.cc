@@ -67,12 +67,13 @@ TEST_F(GroupCoordinator, TheLeadersSyncHandsEveryMemberItsAssignmentOnceTheGroup
   const std::string leader = a1->leader;
   const std::string follower = leader == id1 ? id2 : id1;
 
+  ASSERT_EQ(log_.batches.size(), 1u);  // the new group's empty GroupMetadata record
   log_.durable_at_once = false;
   auto fs = sync("g", follower, 1);
   EXPECT_FALSE(fs.ready());
   auto ls = sync("g", leader, 1, {{leader, {1}}, {follower, {2}}});
   EXPECT_FALSE(ls.ready());  // the GroupMetadata record is not durable yet
-  ASSERT_EQ(log_.batches.size(), 1u);
+  ASSERT_EQ(log_.batches.size(), 2u);
   EXPECT_EQ(c().state_of("g"), group_state::completing_rebalance);
   log_.complete_all();
   ASSERT_TRUE(ls.ready() && fs.ready());

@@ -108,6 +108,18 @@ TEST_F(GroupOffsets, ReplayingTheWrittenRecordsRestoresOffsetsAndGroups) {
   EXPECT_EQ(again->assignment, std::vector<uint8_t>({7}));
 }
 
+TEST_F(GroupOffsets, AGroupCreatedByAJoinComesBackEmptyAfterARestart) {
+  auto first = join("fresh", "");  // MEMBER_ID_REQUIRED: the group exists, without members
+  ASSERT_TRUE(first.ready());
+  auto batches = log_.batches;
+  ASSERT_EQ(batches.size(), 1u);
+  make();
+  for (const auto& r : batches[0].records) c().replay(*decode_key(r.key), std::span<const uint8_t>(*r.value));
+  c().loaded();
+  EXPECT_EQ(c().state_of("fresh"), group_state::empty);
+  EXPECT_EQ(c().generation_of("fresh"), 0);
+}
+
 TEST_F(GroupOffsets, DeletingAGroupWritesTombstonesAndForgetsItsOffsets) {
   ASSERT_TRUE(commit("g", "", -1, "t", 0, 1).ready());
   auto [id, j] = join_new("busy");
