@@ -174,8 +174,13 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
           v.leader_epoch = p.committed_leader_epoch;
           v.metadata = metadata;
           v.commit_timestamp_ms = now;
-          if (api_version >= 2 && api_version <= 4 && request.retention_time_ms != -1)
-            v.expire_timestamp_ms = now + request.retention_time_ms;
+          if (api_version >= 2 && api_version <= 4 && request.retention_time_ms != -1) {
+            // Saturating: a client may ask for any retention (Java's sum would wrap).
+            int64_t expire = 0;
+            if (__builtin_add_overflow(now, request.retention_time_ms, &expire))
+              expire = request.retention_time_ms > 0 ? INT64_MAX : INT64_MIN;
+            v.expire_timestamp_ms = expire;
+          }
           coordinator_record r;
           r.key = encode_key(offset_commit_key{request.group_id, t.name, p.partition_index});
           r.value = encode_value(offset_commit_value{v.offset, v.leader_epoch, v.metadata, v.commit_timestamp_ms,
