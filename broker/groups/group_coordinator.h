@@ -11,7 +11,8 @@
 //
 // Thread-safety: every public method may be called from any thread. One mutex
 // guards all groups; it is held for in-memory work and the page-cache append
-// of a record batch, never while a callback runs (callbacks are collected and
+// of a record batch (so records reach the log in the order the state
+// changed), never while a callback runs (callbacks are collected and
 // run after the mutex is released), and never across an fsync (durability
 // callbacks come back from the log directory's flush thread and take the
 // mutex again).
@@ -110,8 +111,8 @@ class group_coordinator {
                                              const std::string& group_id);
 
   // ---- offsets ----------------------------------------------------------------
-  // Answers the partitions given, in order; `unknown_topics` are answered
-  // UNKNOWN_TOPIC_OR_PARTITION without being written (KafkaApis' check).
+  // Answers the partitions given, in order, once their records are durable
+  // (the handler has already answered unknown topics, as KafkaApis does).
   void commit_offsets(int16_t api_version, protocol::offset_commit_request request,
                       std::function<void(protocol::offset_commit_response)> done);
   // `topics` null: every committed offset of the group.
