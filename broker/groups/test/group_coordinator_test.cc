@@ -217,6 +217,18 @@ TEST_F(GroupCoordinator, AJoinWithAMemberIdForAnUnknownGroupIsUnknownMember) {
   EXPECT_EQ(err(a->error_code), error_code::unknown_member_id);
 }
 
+TEST_F(GroupCoordinator, LeavingAGroupThatDoesNotExistAnswersEveryMemberUnknown) {
+  protocol::leave_group_request::MemberIdentity a, b;
+  a.member_id = "a";
+  b.group_instance_id = "i";
+  auto r = c().leave_group({a, b}, "nope");
+  EXPECT_EQ(r.error_code, 0);
+  ASSERT_EQ(r.members.size(), 2u);
+  EXPECT_EQ(err(r.members[0].error_code), error_code::unknown_member_id);
+  EXPECT_EQ(r.members[1].group_instance_id, "i");
+  EXPECT_EQ(err(r.members[1].error_code), error_code::unknown_member_id);
+}
+
 TEST_F(GroupCoordinator, APendingMemberThatNeverRejoinsExpires) {
   auto a = join("g", "");
   const std::string id = a->member_id;
