@@ -13,6 +13,7 @@
 #include "broker/cluster/metadata_image.h"
 #include "broker/dispatcher.h"
 #include "broker/fetch_session/fetch_session_cache.h"
+#include "broker/groups/group_service.h"
 #include "broker/net/server.h"
 #include "broker/runtime/shard_pool.h"
 #include "storage/io/clock.h"
@@ -76,6 +77,12 @@ struct broker::impl {
   // logs: hosted partitions hold logs whose manager must outlive them.
   std::unique_ptr<data::data_plane> data;
   // --- end data plane ---
+  // --- groups ---
+  // The group coordinator. Stopped before the data plane and the logs, and
+  // destroyed after the logs are closed: the last writes' durability
+  // callbacks reach it until then.
+  std::unique_ptr<groups::group_service> groups;
+  // --- end groups ---
   broker_services services;
   std::unique_ptr<dispatcher> requests;
   std::unique_ptr<net::server> server;
@@ -106,16 +113,25 @@ struct broker::impl {
     stopped = true;
     if (server) server->stop_now();
     if (pool) pool->stop();
+    // --- groups ---
+    if (groups) groups->stop();
+    services.groups = nullptr;
+    // --- end groups ---
     services.controller = nullptr;
     the_controller.reset();
     // --- data plane ---
     data.reset();
     // --- end data plane ---
     logs.reset();
+    groups.reset();
   }
 
   // Flushes every log and writes the checkpoints and the clean-shutdown marker.
   bool close_logs_cleanly() {
+    // --- groups ---
+    if (groups) groups->stop();
+    services.groups = nullptr;
+    // --- end groups ---
     services.controller = nullptr;
     the_controller.reset();
     // --- data plane ---
@@ -124,6 +140,7 @@ struct broker::impl {
     if (!logs) return true;
     auto s = logs->shutdown();
     logs.reset();
+    groups.reset();
     if (!s) {
       logger->error("[Samsa nodeId={}] clean shutdown of the logs failed; the next start recovers them",
                     config.node_id());
@@ -213,6 +230,18 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
       });
   d->services.data = d->data.get();
   // --- end data plane ---
+  // --- groups ---
+  // Committed offsets and group metadata are replayed from __consumer_offsets
+  // before anything is served.
+  d->groups = std::make_unique<groups::group_service>(config, d->services);
+  {
+    const int64_t replayed = d->groups->load();
+    if (replayed > 0)
+      d->logger->info("[Samsa nodeId={}] loaded {} group coordinator records from __consumer_offsets", config.node_id(),
+                      replayed);
+  }
+  d->services.groups = &d->groups->coordinator();
+  // --- end groups ---
   d->requests = std::make_unique<dispatcher>(d->services);
 
   net::server_options server_options;
@@ -255,6 +284,12 @@ void broker::inject_request(std::span<const uint8_t> frame, std::unique_ptr<resp
 void broker::shutdown(std::chrono::milliseconds timeout) {
   if (impl_->stopped) return;
   impl_->logger->info("[Samsa nodeId={}] shutting down", impl_->config.node_id());
+  // --- groups ---
+  // JoinGroup and SyncGroup requests may be parked for minutes (a rebalance
+  // timeout): the coordinator resigns first and answers them NOT_COORDINATOR,
+  // as Kafka's coordinator does when it unloads, so the drain below is quick.
+  if (impl_->groups) impl_->groups->stop();
+  // --- end groups ---
   bool clean = impl_->server->stop(timeout);
   impl_->stopped = true;
   impl_->pool->stop();

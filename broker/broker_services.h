@@ -31,6 +31,9 @@ class fetch_session_cache;
 namespace data {
 struct data_plane;
 }
+namespace groups {
+class group_coordinator;
+}
 
 struct broker_services {
   int32_t node_id = 1;
@@ -54,6 +57,11 @@ struct broker_services {
   // (thread-safe; see data/README.md).
   data::data_plane* data = nullptr;
   // --- end data plane ---
+  // --- groups ---
+  // The classic group coordinator (thread-safe; see groups/group_coordinator.h).
+  // Null in brokers assembled without it.
+  groups::group_coordinator* groups = nullptr;
+  // --- end groups ---
 };
 
 }  // namespace samsa::broker

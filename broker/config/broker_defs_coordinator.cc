@@ -15,13 +15,17 @@ using enum importance;
 constexpr config_def defs[] = {
     // --- Classic group protocol -------------------------------------------------
     define("group.min.session.timeout.ms", int32, value("6000"), medium,
-           "Shortest session timeout a classic consumer may ask for."),
+           "Shortest session timeout a classic consumer may ask for.")
+        .effective(),
     define("group.max.session.timeout.ms", int32, value("1800000"), medium,
-           "Longest session timeout a classic consumer may ask for."),
+           "Longest session timeout a classic consumer may ask for.")
+        .effective(),
     define("group.initial.rebalance.delay.ms", int32, value("3000"), medium,
-           "How long a new classic group waits for more members before its first rebalance."),
+           "How long a new classic group waits for more members before its first rebalance.")
+        .effective(),
     define("group.max.size", int32, value("2147483647"), at_least(1), medium,
-           "Most members of a classic group."),
+           "Most members of a classic group.")
+        .effective(),
 
     // --- Group coordinator ----------------------------------------------------
     define("group.coordinator.rebalance.protocols", list, value("classic,consumer"),
@@ -59,21 +63,27 @@ constexpr config_def defs[] = {
 
     // --- Offsets topic ------------------------------------------------------------
     define("offset.metadata.max.bytes", int32, value("4096"), high,
-           "Largest metadata string attached to a committed offset."),
+           "Largest metadata string attached to a committed offset.")
+        .effective(),
     define("offsets.load.buffer.size", int32, value("5242880"), at_least(1), high,
            "Batch size when loading offsets into the cache."),
     define("offsets.topic.replication.factor", int16, value("3"), at_least(1), high,
-           "Replication factor of __consumer_offsets; its creation fails until enough brokers exist."),
+           "Replication factor of __consumer_offsets; its creation fails until enough brokers exist.")
+        .effective(),
     define("offsets.topic.num.partitions", int32, value("50"), at_least(1), high,
-           "Partitions of __consumer_offsets (do not change after deployment)."),
+           "Partitions of __consumer_offsets (do not change after deployment).")
+        .effective(),
     define("offsets.topic.segment.bytes", int32, value("104857600"), at_least(1), high,
-           "Segment size of __consumer_offsets."),
+           "Segment size of __consumer_offsets.")
+        .effective(),
     define("offsets.topic.compression.codec", int32, value("0"), high,
            "Compression codec id of __consumer_offsets (0 none)."),
     define("offsets.retention.minutes", int32, value("10080"), at_least(1), high,
-           "How long committed offsets of empty groups are kept."),
+           "How long committed offsets of empty groups are kept.")
+        .effective(),
     define("offsets.retention.check.interval.ms", int64, value("600000"), at_least(1), high,
-           "How often stale offsets are looked for."),
+           "How often stale offsets are looked for.")
+        .effective(),
     define("offsets.commit.timeout.ms", int32, value("5000"), at_least(1), high,
            "How long an offset commit waits for the offsets topic replicas."),
 

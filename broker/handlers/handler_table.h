@@ -31,8 +31,10 @@ const api_handler* find_handler(int16_t api_key);
 
 // The groups the table is built from, each kept by the code that serves it:
 // topics, partitions and configs (admin_handlers.cc), and the data path:
-// produce, fetch, offsets, producer ids (data_handlers.cc).
+// produce, fetch, offsets, producer ids (data_handlers.cc), and groups.
 std::span<const api_handler> admin_handlers();
 std::span<const api_handler> data_handlers();
+// The group coordinator (group_handler_table.cc).
+std::span<const api_handler> group_handlers();
 
 }  // namespace samsa::broker

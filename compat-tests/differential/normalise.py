@@ -5,7 +5,15 @@ what a client could rely on: a non-null cluster id stays distinguishable from nu
 from a real one, the broker's own node id from any other id. Add a rule here (with the reason)
 when a new scenario returns another per-broker value; never to hide a real difference.
 """
+import re
+
 import kwire
+
+_GENERATED_MEMBER_ID = re.compile(r'-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+
+
+def _member_id(value):
+    return "<member-id>" if isinstance(value, str) and _GENERATED_MEMBER_ID.search(value) else value
 
 
 def _node(value, broker):
@@ -26,9 +34,13 @@ RULES = {
     # The metadata log offset of the last feature change: depends on each broker's history.
     "FinalizedFeaturesEpoch": lambda v, b: "<epoch>" if isinstance(v, int) and v >= 0 else v,
     # Node ids, hosts and ports of the broker itself (ports are chosen per run).
-    "NodeId": _node, "ControllerId": _node, "LeaderId": _node, "Leader": _node,
+    "NodeId": _node, "ControllerId": _node, "LeaderId": _node,
+    # A node id (Metadata, DescribeQuorum...) or a group leader's member id (JoinGroup).
+    "Leader": lambda v, b: _member_id(v) if isinstance(v, str) else _node(v, b),
     "ReplicaNodes": _node_list, "IsrNodes": _node_list, "OfflineReplicas": _node_list,
     "Host": lambda v, b: "<host>" if v == b.host else v,
+    # Member ids a coordinator makes up: client id (or group instance id), '-', a random UUID.
+    "MemberId": lambda v, b: _member_id(v),
     "Port": lambda v, b: "<port>" if v == b.port else v,
 }
 

@@ -27,9 +27,12 @@ trap cleanup EXIT
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 samsa_port="$(free_port)"
+# Internal topics with replication factor 1, as tools/kafka/format.sh configures Kafka.
 cat > "$WORK/samsa/server.properties" <<PROPS
 listeners=PLAINTEXT://127.0.0.1:$samsa_port
 log.dirs=$WORK/samsa/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
 PROPS
 "$SAMSA" "$WORK/samsa/server.properties" > "$WORK/samsa/samsa.log" 2>&1 &
 samsa_pid=$!

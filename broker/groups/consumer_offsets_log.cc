@@ -1,0 +1,100 @@
+#include "broker/groups/consumer_offsets_log.h"
+
+#include <chrono>
+
+#include "broker/broker_services.h"
+#include "broker/cluster/metadata_image.h"
+#include "broker/data/data_plane.h"
+#include "broker/data/storage_errors.h"
+#include "broker/groups/coordinator_partition.h"
+#include "protocol/records/batch_builder.h"
+#include "protocol/records/batch_iterator.h"
+#include "protocol/records/batch_records.h"
+#include "storage/log/partition_log.h"
+
+namespace samsa::broker::groups {
+
+using protocol::error_code;
+
+namespace {
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+error_code consumer_offsets_log::append(int32_t partition, std::vector<coordinator_record> records, done_fn done) {
+  auto image = services_.metadata->current();
+  data::partition_lookup found = services_.data->partitions.find(*image, kConsumerOffsetsTopic, partition);
+  if (found.error != error_code::none) return found.error;
+
+  protocol::batch_builder_options options;
+  options.compression = protocol::compression_codec::none;
+  protocol::batch_builder builder(options);
+  const int64_t now = wall_clock_ms();
+  for (const auto& r : records) {
+    protocol::record_input in;
+    in.key = std::span<const uint8_t>(r.key);
+    if (r.value) in.value = std::span<const uint8_t>(*r.value);
+    in.timestamp_ms = now;
+    if (!builder.append(in)) return error_code::unknown_server_error;
+  }
+  auto batch = builder.build();
+  if (!batch) return error_code::unknown_server_error;
+  std::vector<uint8_t> bytes = std::move(*batch);
+
+  auto appended = found.partition->log().append_as_leader(bytes, leader_epoch{found.metadata->leader_epoch},
+                                                          storage::append_origin::coordinator);
+  if (!appended) return data::to_kafka_error(appended.code());
+  const offset end{appended->last_offset.value() + 1};
+  found.partition->appended(end);
+  found.partition->log().request_flush(end, [done = std::move(done)](const storage::status& s) {
+    done(s ? error_code::none : data::to_kafka_error(s.code()));
+  });
+  return error_code::none;
+}
+
+int64_t load_consumer_offsets(broker_services& services, group_coordinator& coordinator) {
+  int64_t replayed = 0;
+  auto image = services.metadata->current();
+  const topic_metadata* topic = image->find_topic(kConsumerOffsetsTopic);
+  for (size_t p = 0; topic && p < topic->partitions.size(); ++p) {
+    data::partition_lookup found = services.data->partitions.find(*topic, static_cast<int32_t>(p));
+    if (found.error != error_code::none) continue;
+    storage::partition_log& log = found.partition->log();
+    offset next = log.log_start_offset();
+    const offset end = log.log_end_offset();
+    while (next < end) {
+      auto read = log.read(next, 1 << 20, storage::fetch_isolation::log_end, true);
+      if (!read || !read->records || read->size_bytes == 0) break;
+      std::vector<uint8_t> buffer(read->records->size());
+      read->records->copy_to(buffer.data());
+      protocol::batch_iterator batches(buffer);
+      offset advanced = next;
+      while (batches.next()) {
+        const protocol::batch_view& batch = batches.batch();
+        advanced = offset{batch.last_offset().value() + 1};
+        if (batch.attributes().is_control()) continue;  // no transactional offsets yet
+        auto opened = protocol::batch_records::open(batch, 64 << 20);
+        if (!opened) continue;
+        protocol::record_reader reader = opened->reader();
+        protocol::record_view record;
+        while (reader.next(record)) {
+          if (!record.key) continue;
+          auto key = decode_key(*record.key);
+          if (!key) continue;
+          coordinator.replay(*key, record.value);
+          ++replayed;
+        }
+      }
+      if (advanced <= next) break;  // no whole batch: stop rather than spin
+      next = advanced;
+    }
+  }
+  coordinator.loaded();
+  return replayed;
+}
+
+}  // namespace samsa::broker::groups

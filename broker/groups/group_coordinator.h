@@ -1,0 +1,200 @@
+#pragma once
+
+// The classic group coordinator (Kafka's GroupMetadataManager and
+// OffsetMetadataManager for CLASSIC groups): JoinGroup, SyncGroup,
+// Heartbeat, LeaveGroup, the session, join and sync timers, committed
+// offsets, and the group admin operations. No sockets and no clock of its
+// own: requests come in as decoded protocol structs, answers leave through
+// callbacks, time comes from now_ms() and tick(now), records go to a
+// group_log. The handlers in broker/handlers/ check what KafkaApis checks
+// (coordinator ownership, topics) and call it.
+//
+// Thread-safety: every public method may be called from any thread. One mutex
+// guards all groups; it is held for in-memory work and the page-cache append
+// of a record batch (so records reach the log in the order the state
+// changed), never while a callback runs (callbacks are collected and
+// run after the mutex is released), and never across an fsync (durability
+// callbacks come back from the log directory's flush thread and take the
+// mutex again).
+//
+// Invariants:
+//   1. Every waiting JoinGroup / SyncGroup callback is called exactly once:
+//      by the rebalance, a leave, an expiry, a deletion, or shutdown().
+//   2. A committed offset is visible to OffsetFetch only after its record is
+//      durable in __consumer_offsets.
+//   3. Groups with members never have an empty id (JoinGroup refuses it);
+//      offsets may be committed under the empty group id, as Kafka allows.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "broker/groups/classic_group.h"
+#include "broker/groups/consumer_offsets_records.h"
+#include "broker/groups/group_log.h"
+#include "protocol/generated/delete_groups.h"
+#include "protocol/generated/describe_groups.h"
+#include "protocol/generated/heartbeat.h"
+#include "protocol/generated/leave_group.h"
+#include "protocol/generated/list_groups.h"
+#include "protocol/generated/offset_commit.h"
+#include "protocol/generated/offset_delete.h"
+#include "protocol/generated/offset_fetch.h"
+
+namespace samsa::broker::groups {
+
+// Kafka's GroupCoordinatorConfig, the part classic groups use.
+struct coordinator_config {
+  int32_t min_session_timeout_ms = 6000;
+  int32_t max_session_timeout_ms = 1800000;
+  int32_t initial_rebalance_delay_ms = 3000;
+  int32_t max_size = INT32_MAX;
+  int32_t new_member_join_timeout_ms = 5 * 60 * 1000;  // classicGroupNewMemberJoinTimeoutMs
+  int32_t offset_metadata_max_bytes = 4096;
+  int32_t offsets_topic_partitions = 50;
+  int64_t offsets_retention_ms = 7LL * 24 * 60 * 60 * 1000;  // offsets.retention.minutes
+  int64_t offsets_retention_check_interval_ms = 600000;      // offsets.retention.check.interval.ms
+};
+
+// Who sent a JoinGroup.
+struct join_origin {
+  int16_t api_version = 0;
+  std::string client_id;
+  std::string client_host;  // "/1.2.3.4", as Kafka's InetAddress.toString
+};
+
+// One partition's answer of an OffsetFetch, before it is shaped per version.
+struct fetched_offset {
+  int32_t partition = 0;
+  int64_t offset = -1;
+  int32_t leader_epoch = -1;
+  std::string metadata;  // "" when nothing is committed (OffsetFetchResponse.NO_METADATA)
+  protocol::error_code error = protocol::error_code::none;
+};
+struct fetched_topic {
+  std::string name;
+  std::vector<fetched_offset> partitions;
+};
+struct fetched_group {
+  protocol::error_code error = protocol::error_code::none;
+  std::vector<fetched_topic> topics;
+};
+
+class group_coordinator {
+ public:
+  using clock_fn = std::function<int64_t()>;
+  // `now_ms` drives timers (monotonic); `wall_ms` stamps records (commit and
+  // state timestamps, epoch ms; null: now_ms, for tests with one clock).
+  group_coordinator(coordinator_config config, group_log& log, clock_fn now_ms, uint64_t seed = std::random_device{}(),
+                    clock_fn wall_ms = nullptr);
+  ~group_coordinator();
+
+  const coordinator_config& config() const { return config_; }
+  int32_t partition_for(const std::string& group_id) const;
+
+  // ---- the classic protocol -------------------------------------------------
+  // Preconditions (the handler's): group id not empty, session timeout within
+  // bounds, rebalance timeout set (v0: the session timeout).
+  void join_group(const join_origin& origin, protocol::join_group_request request, join_callback done);
+  void sync_group(protocol::sync_group_request request, sync_callback done);
+  protocol::error_code heartbeat(const protocol::heartbeat_request& request);
+  // One response per member identity (v0-2 send one, built from member_id);
+  // the top-level error is set only when the whole group failed.
+  protocol::leave_group_response leave_group(const std::vector<protocol::leave_group_request::MemberIdentity>& members,
+                                             const std::string& group_id);
+
+  // ---- offsets ----------------------------------------------------------------
+  // Answers the partitions given, in order, once their records are durable
+  // (the handler has already answered unknown topics, as KafkaApis does).
+  void commit_offsets(int16_t api_version, protocol::offset_commit_request request,
+                      std::function<void(protocol::offset_commit_response)> done);
+  // `topics` null: every committed offset of the group.
+  fetched_group fetch_offsets(const std::string& group_id,
+                              const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics);
+  void delete_offsets(protocol::offset_delete_request request,
+                      std::function<void(protocol::offset_delete_response)> done);
+
+  // ---- admin ------------------------------------------------------------------
+  // Filters hold lower-case names; empty means no filter (ListGroups v4+/v5+).
+  std::vector<protocol::list_groups_response::ListedGroup> list_groups(const std::set<std::string>& states_lower,
+                                                                       const std::set<std::string>& types_lower);
+  protocol::describe_groups_response::DescribedGroup describe_group(const std::string& group_id);
+  void delete_groups(std::vector<std::string> group_ids,
+                     std::function<void(std::vector<protocol::delete_groups_response::DeletableGroupResult>)> done);
+
+  // ---- time and loading -------------------------------------------------------
+  // Runs every timer whose deadline is <= now_ms, and every
+  // offsets_retention_check_interval_ms the offset expiration.
+  void tick(int64_t now_ms);
+  // Applies one record of __consumer_offsets (loading at startup): the last
+  // value of a key wins, a tombstone deletes.
+  void replay(const record_key& key, std::optional<std::span<const uint8_t>> value);
+  // After loading: groups with members become Stable with fresh session
+  // timers (Kafka's onLoaded).
+  void loaded();
+  // Answers every waiting request (NOT_COORDINATOR) and stops.
+  void shutdown();
+
+  // ---- introspection (tests) ---------------------------------------------------
+  std::optional<group_state> state_of(const std::string& group_id);
+  int32_t generation_of(const std::string& group_id);
+
+ private:
+  struct outbox;
+  classic_group* find(const std::string& id);
+  classic_group& get_or_create(const std::string& id);
+
+  void join_new_member(outbox& out, classic_group& g, const join_origin& origin,
+                       protocol::join_group_request& r, join_callback& done);
+  void join_existing_member(outbox& out, classic_group& g, const join_origin& origin, protocol::join_group_request& r,
+                            join_callback& done);
+  void add_member_and_rebalance(outbox& out, classic_group& g, const join_origin& origin,
+                                protocol::join_group_request& r, const std::string& member_id, join_callback& done);
+  void update_member_and_rebalance(outbox& out, classic_group& g, classic_member& m, protocol::join_group_request& r,
+                                   join_callback& done);
+  void maybe_prepare_rebalance_or_complete_join(outbox& out, classic_group& g);
+  void prepare_rebalance(outbox& out, classic_group& g);
+  void maybe_complete_join_phase(outbox& out, classic_group& g);
+  void complete_join(outbox& out, classic_group& g);
+  void reset_and_propagate_assignment_with_error(outbox& out, classic_group& g, protocol::error_code e);
+  void propagate_assignment(outbox& out, classic_group& g, protocol::error_code e);
+  void remove_member_and_update(outbox& out, classic_group& g, const std::string& member_id);
+  void reschedule_heartbeat(classic_member& m, int64_t timeout_ms);
+  void expire_timers(outbox& out, classic_group& g, int64_t now);
+  // OffsetMetadataManager.cleanupExpiredOffsets for every group, and the
+  // deletion of Empty groups left without offsets.
+  void expire_offsets(outbox& out);
+  // Runs with the mutex held and an outbox, once the write is durable or
+  // failed; `group` is null when the group is gone by then.
+  using after_write = std::function<void(outbox& out, classic_group* group, protocol::error_code e)>;
+  // Writes the group's GroupMetadata record (with `assignment` instead of the
+  // members' current assignments when given), then runs `after`.
+  void write_group_metadata(outbox& out, classic_group& g, const std::map<std::string, std::vector<uint8_t>>* assignment,
+                            after_write after);
+  // Appends records to the group's partition; `after` as above.
+  void write(outbox& out, const std::string& group_id, std::vector<coordinator_record> records, after_write after);
+  group_metadata_value metadata_value(const classic_group& g,
+                                      const std::map<std::string, std::vector<uint8_t>>* assignment) const;
+  std::string new_member_id(const std::string& prefix);
+  protocol::join_group_response current_generation_response(const classic_group& g, const std::string& member_id,
+                                                            bool with_members) const;
+
+  const coordinator_config config_;
+  group_log& log_;
+  const clock_fn now_ms_;
+  const clock_fn wall_ms_;
+  std::mutex mu_;
+  std::mt19937_64 random_;                                 // guarded by mu_
+  std::map<std::string, std::unique_ptr<classic_group>> groups_;  // guarded by mu_
+  bool stopped_ = false;                                   // guarded by mu_
+  std::optional<int64_t> next_offsets_cleanup_ms_;         // guarded by mu_
+};
+
+}  // namespace samsa::broker::groups

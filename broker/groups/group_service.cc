@@ -1,0 +1,40 @@
+#include "broker/groups/group_service.h"
+
+#include "broker/config/broker_config.h"
+
+namespace samsa::broker::groups {
+
+coordinator_config coordinator_config_from(const config::broker_config& c) {
+  coordinator_config out;
+  out.min_session_timeout_ms = c.get_int("group.min.session.timeout.ms");
+  out.max_session_timeout_ms = c.get_int("group.max.session.timeout.ms");
+  out.initial_rebalance_delay_ms = c.get_int("group.initial.rebalance.delay.ms");
+  out.max_size = c.get_int("group.max.size");
+  out.offset_metadata_max_bytes = c.get_int("offset.metadata.max.bytes");
+  out.offsets_topic_partitions = c.offsets_topic_num_partitions();
+  out.offsets_retention_ms = static_cast<int64_t>(c.get_int("offsets.retention.minutes")) * 60 * 1000;
+  out.offsets_retention_check_interval_ms = c.get_long("offsets.retention.check.interval.ms");
+  return out;
+}
+
+group_service::group_service(const config::broker_config& config, broker_services& services)
+    : services_(services),
+      log_(services),
+      coordinator_(coordinator_config_from(config), log_, steady_now_ms, std::random_device{}(), system_now_ms) {}
+
+group_service::~group_service() {
+  stop();
+}
+
+int64_t group_service::load() {
+  const int64_t n = load_consumer_offsets(services_, coordinator_);
+  ticker_ = std::make_unique<group_ticker>(coordinator_, std::chrono::milliseconds(50));
+  return n;
+}
+
+void group_service::stop() {
+  ticker_.reset();
+  coordinator_.shutdown();
+}
+
+}  // namespace samsa::broker::groups

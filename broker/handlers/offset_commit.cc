@@ -1,0 +1,74 @@
+#include <memory>
+
+#include "broker/broker_services.h"
+#include "broker/cluster/metadata_image.h"
+#include "broker/data/partition_directory.h"
+#include "broker/groups/group_coordinator.h"
+#include "broker/handlers/group_handlers.h"
+#include "broker/handlers/group_util.h"
+#include "protocol/generated/offset_commit.h"
+
+namespace samsa::broker {
+
+using protocol::error_code;
+using request_t = protocol::offset_commit_request;
+using response_t = protocol::offset_commit_response;
+
+void handle_offset_commit(request_context&& ctx) {
+  request_t request;
+  if (!ctx.decode(request)) return;
+  auto image = ctx.services().metadata->current();
+
+  // KafkaApis: partitions of unknown topics are answered here, first; the
+  // rest go to the coordinator and its answer is merged after them.
+  using builder_t = topic_response_builder<response_t::OffsetCommitResponseTopic>;
+  auto answer = std::make_shared<builder_t>();
+  request_t valid = request;
+  valid.topics.clear();
+  for (const auto& t : request.topics) {
+    const topic_metadata* meta = image->find_topic(t.name);
+    request_t::OffsetCommitRequestTopic kept;
+    kept.name = t.name;
+    for (const auto& p : t.partitions) {
+      if (meta && data::find_partition(*meta, p.partition_index)) {
+        kept.partitions.push_back(p);
+      } else {
+        response_t::OffsetCommitResponsePartition rp;
+        rp.partition_index = p.partition_index;
+        rp.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
+        answer->add(t.name, rp);
+      }
+    }
+    if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
+  }
+  auto respond = [answer](request_context& c, const response_t& from_coordinator) {
+    answer->merge(from_coordinator.topics);
+    response_t out;
+    out.topics = answer->take();
+    c.respond(out);
+  };
+  auto fail_valid = [&](error_code e) {
+    response_t r;
+    for (const auto& t : valid.topics) {
+      auto& rt = r.topics.emplace_back();
+      rt.name = t.name;
+      for (const auto& p : t.partitions) {
+        auto& rp = rt.partitions.emplace_back();
+        rp.partition_index = p.partition_index;
+        rp.error_code = static_cast<int16_t>(e);
+      }
+    }
+    respond(ctx, r);
+  };
+  if (valid.topics.empty()) return respond(ctx, response_t{});
+  // An empty group id is a group like any other (GroupCoordinatorService.commitOffsets:
+  // "for backwards compatibility"); only a null one is invalid, and the schema has none.
+  if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail_valid(e);
+  auto pending = std::make_shared<request_context>(std::move(ctx));
+  const int16_t version = pending->api_version();
+  group_coordinator_of(*pending)->commit_offsets(version, std::move(valid), [pending, respond](response_t r) {
+    respond(*pending, r);
+  });
+}
+
+}  // namespace samsa::broker

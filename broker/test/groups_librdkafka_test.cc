@@ -1,0 +1,97 @@
+// Consumer groups end to end with librdkafka's KafkaConsumer (subscribe, the
+// classic protocol: FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+// OffsetCommit, OffsetFetch, LeaveGroup) against an in-process broker.
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+
+#include "broker/test/data_topics_fixture.h"
+#include "broker/test/groups_rdkafka.h"
+
+namespace samsa::broker::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class GroupsLibrdkafka : public data_fixture {
+ protected:
+  std::vector<std::pair<std::string, std::string>> extra_config() const override {
+    return {{"offsets.topic.replication.factor", "1"},
+            {"offsets.topic.num.partitions", "5"},
+            {"group.initial.rebalance.delay.ms", "300"}};
+  }
+};
+
+TEST_F(GroupsLibrdkafka, TwoConsumersInOneGroupSplitFourPartitionsAndReadEveryRecordExactlyOnce) {
+  create_topic("shared", 4);
+  group_consumer a(bootstrap(), "sharers", "shared");
+  group_consumer b(bootstrap(), "sharers", "shared");
+  // Both members hold two partitions each before anything is produced, so no
+  // record is handed out before the final rebalance.
+  ASSERT_TRUE(poll_until({&a, &b}, 60s, [&] {
+    auto x = a.assignment(), y = b.assignment();
+    if (x.size() != 2 || y.size() != 2) return false;
+    x.insert(y.begin(), y.end());
+    return x.size() == 4;
+  })) << "assignments " << a.assignment().size() << " + " << b.assignment().size();
+
+  constexpr int64_t kRecords = 4000;
+  produce_and_flush(bootstrap(), "shared", "s", kRecords, 4);
+  ASSERT_TRUE(poll_until({&a, &b}, 60s, [&] {
+    return static_cast<int64_t>(a.seen().size() + b.seen().size()) >= kRecords;
+  })) << a.seen().size() << " + " << b.seen().size();
+  // A little more polling finds no duplicate either.
+  poll_until({&a, &b}, 300ms, [] { return false; });
+
+  std::set<std::pair<int32_t, int64_t>> all;
+  for (auto* c : {&a, &b})
+    for (const auto& r : c->seen()) EXPECT_TRUE(all.insert(r).second) << "partition " << r.first << " offset " << r.second << " twice";
+  EXPECT_EQ(static_cast<int64_t>(all.size()), kRecords);
+  for (int32_t p = 0; p < 4; ++p)
+    for (int64_t o = 0; o < kRecords / 4; ++o) EXPECT_TRUE(all.contains({p, o})) << p << "/" << o;
+  EXPECT_EQ(a.seen().size(), kRecords / 2);
+  EXPECT_EQ(b.seen().size(), kRecords / 2);
+}
+
+TEST_F(GroupsLibrdkafka, ARestartedConsumerResumesFromItsCommittedOffsets) {
+  create_topic("resume", 4);
+  constexpr int64_t kRecords = 400;
+  produce_and_flush(bootstrap(), "resume", "r", kRecords, 4);
+
+  std::map<int32_t, int64_t> next;  // per partition: the offset after the last record read
+  {
+    group_consumer c(bootstrap(), "resumers", "resume");
+    ASSERT_TRUE(poll_until({&c}, 60s, [&] { return c.seen().size() >= 150; }));
+    for (const auto& [p, o] : c.seen()) next[p] = std::max(next[p], o + 1);
+    ASSERT_EQ(c.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
+    auto committed = c.committed("resume", 4);
+    for (int32_t p = 0; p < 4; ++p) {
+      const int64_t want = next.contains(p) ? next[p] : RD_KAFKA_OFFSET_INVALID;
+      EXPECT_EQ(committed[p], want) << "partition " << p;
+    }
+    const size_t read = c.seen().size();
+    c.close();
+    ASSERT_EQ(read, c.seen().size());
+  }
+  int64_t first_read = 0;
+  for (const auto& [p, n] : next) first_read += n;
+
+  group_consumer again(bootstrap(), "resumers", "resume");
+  ASSERT_TRUE(poll_until({&again}, 60s, [&] {
+    return static_cast<int64_t>(again.seen().size()) >= kRecords - first_read;
+  })) << again.seen().size() << " of " << kRecords - first_read;
+  std::map<int32_t, int64_t> first;
+  for (const auto& [p, o] : again.seen()) {
+    if (!first.contains(p)) first[p] = o;
+    EXPECT_GE(o, next.contains(p) ? next[p] : 0) << "partition " << p << " re-read a committed record";
+  }
+  for (const auto& [p, o] : first) EXPECT_EQ(o, next.contains(p) ? next[p] : 0) << "partition " << p;
+  for (int32_t p = 0; p < 4; ++p)
+    if (!first.contains(p)) {
+      EXPECT_EQ(next[p], kRecords / 4) << "partition " << p << " was not resumed";
+    }
+  EXPECT_EQ(static_cast<int64_t>(again.seen().size()), kRecords - first_read);
+}
+
+}  // namespace
+}  // namespace samsa::broker::testing
