@@ -109,6 +109,16 @@ TEST_F(Durability, RecoveryRebuildsProducerStateSoRetriesStayDeduplicated) {
   EXPECT_EQ(try_append(idempotent_batch(5, 0, 7, 1), 0).code(), errc::out_of_order_sequence);
 }
 
+TEST_F(Durability, AfterRecoveryOnlyTheLastBatchOfAProducerIsRecognisedAsADuplicateAsInKafka) {
+  // Kafka's recovery snapshots the producer state at the end of each recovered
+  // segment and reloads it; a snapshot keeps one batch per producer. A retry of
+  // an earlier batch is then OUT_OF_ORDER_SEQUENCE_NUMBER on Kafka too.
+  for (int i = 0; i < 6; ++i) append(idempotent_batch(5, 0, 2 * i, 2));
+  crash_and_reopen(3, io::crash_mode::keep_unsynced);
+  EXPECT_TRUE(append(idempotent_batch(5, 0, 10, 2)).duplicate);
+  EXPECT_EQ(try_append(idempotent_batch(5, 0, 8, 2), 0).code(), errc::out_of_order_sequence);
+}
+
 TEST_F(Durability, RecoveryStartsAtTheRecoveryPointSegmentAndChecksTheTailsBeforeIt) {
   config.segment_bytes = 1500;
   log->update_config(config);
