@@ -183,6 +183,7 @@ void group_coordinator::join_new_member(outbox& out, classic_group& g, const joi
     // A known static member with a new member id: Kafka's
     // updateStaticMemberThenRebalanceOrCompleteJoin.
     const std::string old_id = existing->second;
+    const std::string leader_before = g.leader_id.value_or("");
     auto node = g.members.extract(old_id);
     classic_member m = std::move(node.mapped());
     if (m.is_awaiting_join()) {
@@ -209,6 +210,9 @@ void group_coordinator::join_new_member(outbox& out, classic_group& g, const joi
       const bool skip = origin.api_version >= 9;
       join_response answer = current_generation_response(g, id, skip && leader);
       answer.skip_assignment = skip && leader;
+      // Before v9 Kafka names the leader as it was before the replacement, so a
+      // returning leader does not assign again (it cannot skip the assignment).
+      if (!skip) answer.leader = leader_before;
       auto cb = std::make_shared<join_callback>(std::move(done));
       write_group_metadata(out, g, nullptr, [cb, answer, id](outbox& o, classic_group*, error_code e) mutable {
         if (e != error_code::none) {

@@ -7,6 +7,8 @@
 
 #include "broker/test/data_topics_fixture.h"
 #include "broker/test/groups_rdkafka.h"
+#include "broker/test/wire_client.h"
+#include "protocol/generated/describe_groups.h"
 
 namespace samsa::broker::testing {
 namespace {
@@ -91,6 +93,39 @@ TEST_F(GroupsLibrdkafka, ARestartedConsumerResumesFromItsCommittedOffsets) {
       EXPECT_EQ(next[p], kRecords / 4) << "partition " << p << " was not resumed";
     }
   EXPECT_EQ(static_cast<int64_t>(again.seen().size()), kRecords - first_read);
+}
+
+TEST_F(GroupsLibrdkafka, AStaticMemberThatComesBackTakesItsPlaceWithoutWaitingForItsSession) {
+  create_topic("static", 2);
+  constexpr int64_t kRecords = 200;
+  produce_and_flush(bootstrap(), "static", "st", kRecords, 2);
+  // A session far longer than the test: only KIP-345's replacement can let
+  // the second incarnation in before the first one's session expires.
+  const std::vector<std::pair<std::string, std::string>> conf = {{"group.instance.id", "instance-1"},
+                                                                 {"session.timeout.ms", "120000"}};
+  int64_t read_first = 0;
+  {
+    group_consumer first(bootstrap(), "statics", "static", conf);
+    ASSERT_TRUE(poll_until({&first}, 60s, [&] { return first.seen().size() >= 50; }));
+    ASSERT_EQ(first.commit(), RD_KAFKA_RESP_ERR_NO_ERROR);
+    for (const auto& [p, n] : first.committed("static", 2)) read_first += n > 0 ? n : 0;
+    first.close();  // a static member does not leave the group on close
+  }
+  group_consumer again(bootstrap(), "statics", "static", conf);
+  ASSERT_TRUE(poll_until({&again}, 30s, [&] {
+    return static_cast<int64_t>(again.seen().size()) >= kRecords - read_first;
+  })) << again.seen().size() << " of " << kRecords - read_first;
+  EXPECT_EQ(again.assignment().size(), 2u);
+
+  protocol::describe_groups_request dr;
+  dr.groups = {"statics"};
+  wire_client c(port());
+  ASSERT_TRUE(c.send(5, 1, dr));
+  auto d = c.read_response<protocol::describe_groups_response>(5, 1, 10s);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->groups.at(0).members.size(), 1u);
+  EXPECT_EQ(d->groups[0].members[0].group_instance_id, "instance-1");
+  EXPECT_EQ(d->groups[0].group_state, "Stable");
 }
 
 }  // namespace

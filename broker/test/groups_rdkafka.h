@@ -21,9 +21,11 @@ namespace samsa::broker::testing {
 
 class group_consumer {
  public:
-  group_consumer(const std::string& bootstrap, const std::string& group, const std::string& topic) {
+  group_consumer(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                 const std::vector<std::pair<std::string, std::string>>& extra = {}) {
     rd_kafka_conf_t* conf = base_conf(bootstrap);
     set(conf, "group.id", group);
+    for (const auto& [k, v] : extra) set(conf, k.c_str(), v);
     set(conf, "auto.offset.reset", "earliest");
     set(conf, "enable.auto.commit", "false");
     set(conf, "session.timeout.ms", "6000");

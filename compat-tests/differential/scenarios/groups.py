@@ -326,3 +326,42 @@ def two_members(b):
     cases.append(Case("first rejoins alone", 5, rejoined[0]))
     cases.append(Case("leave", 4, b.call(LEAVE_GROUP, 4, {"GroupId": TWO_GROUP, "Members": [{"MemberId": first}]})))
     return cases
+
+
+STATIC_GROUP = "samsa-diff-static"
+
+
+@scenario("groups.static_member", mutates=True)
+def static_member(b):
+    """KIP-345: a static member joins without a member id round trip, syncs, then comes back with
+    an empty member id (a restarted client): it replaces itself without a rebalance (v5: the
+    current generation; v9: the leader skips the assignment and gets the members), and the old
+    member id is fenced."""
+    def body(v, member_id=""):
+        return {"GroupId": STATIC_GROUP, "SessionTimeoutMs": 30000, "RebalanceTimeoutMs": 30000,
+                "MemberId": member_id, "GroupInstanceId": "instance-1", "ProtocolType": "consumer",
+                "Protocols": [{"Name": "range", "Metadata": subscription(FLOW_TOPIC)}]}
+    cases = []
+    obs, raw = call_raw(b, JOIN_GROUP, 5, body(5))
+    cases.append(Case("first join", 5, obs))
+    first = raw.get("MemberId", "")
+    cases.append(Case("sync", 5, b.call(SYNC_GROUP, 5, {
+        "GroupId": STATIC_GROUP, "GenerationId": 1, "MemberId": first, "GroupInstanceId": "instance-1",
+        "ProtocolType": "consumer", "ProtocolName": "range", "Assignments": [{"MemberId": first, "Assignment": "07"}]})))
+    obs, raw = call_raw(b, JOIN_GROUP, 5, body(5))
+    cases.append(Case("rejoin with a new id, v5", 5, obs))
+    second = raw.get("MemberId", "")
+    cases.append(Case("old id fenced", 4, b.call(HEARTBEAT, 4, {
+        "GroupId": STATIC_GROUP, "GenerationId": 1, "MemberId": first, "GroupInstanceId": "instance-1"})))
+    cases.append(Case("new id heartbeats", 4, b.call(HEARTBEAT, 4, {
+        "GroupId": STATIC_GROUP, "GenerationId": 1, "MemberId": second, "GroupInstanceId": "instance-1"})))
+    obs, raw = call_raw(b, JOIN_GROUP, 9, body(9))
+    cases.append(Case("rejoin with a new id, v9", 9, obs))
+    third = raw.get("MemberId", "")
+    cases.append(Case("sync of the third incarnation", 5, b.call(SYNC_GROUP, 5, {
+        "GroupId": STATIC_GROUP, "GenerationId": 1, "MemberId": third, "GroupInstanceId": "instance-1",
+        "ProtocolType": "consumer", "ProtocolName": "range", "Assignments": []})))
+    cases.append(Case("leave by instance id", 4, b.call(LEAVE_GROUP, 4, {
+        "GroupId": STATIC_GROUP, "Members": [{"MemberId": "", "GroupInstanceId": "instance-1"}]})))
+    cases.append(Case("describe after leaving", 5, b.call(DESCRIBE_GROUPS, 5, {"Groups": [STATIC_GROUP]})))
+    return cases
