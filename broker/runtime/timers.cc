@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <vector>
+
 #include "broker/runtime/shard_pool.h"
 #include "broker/runtime/shard_pool_impl.h"
 #include "broker/runtime/timer_handle.h"
@@ -67,11 +69,20 @@ void shard_pool::impl::forget_timer(const std::shared_ptr<timer_state>& st) {
 }
 
 void shard_pool::impl::cancel_all_timers(shard_state& s) {
+  // The tasks are dropped here, not left to the aborted waits' handlers: a
+  // stopping shard may never run those, and a task that owns the holder of its
+  // own timer_handle (a waiting fetch) would then keep itself alive forever.
+  // They are destroyed after the registry is cleared, because destroying one can
+  // cancel other timers of this shard (a connection closing), which erases from it.
+  std::vector<task> dropped;
   for (auto& [st, timer] : s.timers) {
     int expected = timer_state::pending;
     st->status.compare_exchange_strong(expected, timer_state::cancelled);
+    if (st->work) dropped.push_back(std::move(st->work));
+    st->work = nullptr;
   }
   s.timers.clear();
+  dropped.clear();
 }
 
 bool timer_handle::cancel() {

@@ -103,6 +103,23 @@ TEST(TimerLifecycle, StopCancelsPendingTimersWithoutRunningThem) {
   EXPECT_FALSE(pool.schedule_after(shard_id{0}, 1ms, [] {}).pending());
 }
 
+TEST(TimerLifecycle, StopReleasesATaskThatOwnsTheHolderOfItsOwnHandle) {
+  // A waiting fetch keeps its timer_handle and its timer's task keeps the fetch:
+  // stopping the pool must break that cycle, or the fetch and its connection leak.
+  struct owner {
+    timer_handle timer;
+  };
+  shard_pool pool(shard_pool_config{.shards = 1});
+  pool.start();
+  auto o = std::make_shared<owner>();
+  std::weak_ptr<owner> watch = o;
+  o->timer = pool.schedule_after(shard_id{0}, 1h, [o] { (void)o; });
+  o.reset();
+  ASSERT_FALSE(watch.expired());  // alive through its own timer
+  pool.stop();
+  EXPECT_TRUE(watch.expired());
+}
+
 TEST(TimerLifecycle, InertHandleCancelsNothing) {
   timer_handle h;
   EXPECT_FALSE(h.pending());
