@@ -120,7 +120,11 @@ class Samsa:
         os.makedirs(self.dir)
         self.port = free_port()
         with open(os.path.join(self.dir, "server.properties"), "w") as f:
-            f.write(f"listeners=PLAINTEXT://127.0.0.1:{self.port}\nlog.dirs={self.dir}/data\n")
+            # Internal topics with one replica, as Kafka is configured here (a single node
+            # cannot host the default three: group coordination would never start).
+            f.write(f"listeners=PLAINTEXT://127.0.0.1:{self.port}\nlog.dirs={self.dir}/data\n"
+                    "offsets.topic.replication.factor=1\ntransaction.state.log.replication.factor=1\n"
+                    "transaction.state.log.min.isr=1\n")
         self.bootstrap = f"127.0.0.1:{self.port}"
 
     def start(self):
@@ -330,7 +334,7 @@ def markdown(meta, results, args):
             f"(load average 1/5/15 min: {load}), so absolute numbers are noisy and low, and fsync-bound rows "
             "swing widely between rounds; ratios from the same run are the meaningful part.", "",
             "## Configuration", "",
-            "- Samsa: `listeners` and `log.dirs` only. Durability: Samsa fsyncs acks=all writes before "
+            "- Samsa: `listeners`, `log.dirs` and replication factor 1 for internal topics (as Kafka). Durability: Samsa fsyncs acks=all writes before "
             "acknowledging.",
             "- Kafka: single KRaft node (broker+controller) from `tools/kafka/` with Kafka's defaults except "
             "loopback listeners and replication factor 1 for internal topics (see tools/kafka/README.md); "
@@ -367,10 +371,7 @@ def markdown(meta, results, args):
         vals = [r[key] for r in results["limits"] if key in r]
         out.append(f"| {label} | {fmt(vals, []) if vals else 'n/a'} |")
     out += ["", "## Notes", "",
-            "- n/a cells carry the tool's own error. kafka-consumer-perf-test subscribes with a consumer "
-            "group, which Samsa does not serve yet (FindCoordinator and the group APIs come with issue 7), "
-            "so the consume row is n/a for Samsa; `tools/bench/produce_consume_bench.sh` measures Samsa's "
-            "consume throughput with librdkafka's group-less consumer meanwhile.",
+            "- n/a cells carry the tool's own error.",
             "- Startup is measured from launching the process (the JVM for Kafka) to the first answered "
             "ApiVersions request, and to a Metadata response that lists the broker (a KRaft broker answers "
             "before it is unfenced). Kafka's `kafka-storage format` runs before and is not counted; Samsa "
