@@ -46,18 +46,6 @@ int rounds() {
 #endif
 }
 
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 // A record's identity: which producer, its sequence number in that producer.
 struct stamp {
   int producer = 0;
@@ -165,7 +153,7 @@ class producer_thread {
 class DataCrash : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = free_port();
+    port_ = free_loopback_port();
     props_ = dir_.path() / "server.properties";
     std::ofstream(props_) << "listeners=PLAINTEXT://127.0.0.1:" << port_ << "\nlog.dirs="
                           << (dir_.path() / "data").string() << "\nsamsa.shards=2\nnum.partitions=" << kPartitions
