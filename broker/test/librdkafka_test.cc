@@ -10,6 +10,11 @@ namespace {
 
 class Librdkafka : public broker_fixture {
  protected:
+  // Without this, librdkafka's own metadata refresh for a registered topic can
+  // auto-create it before the request under test, which then finds it (racy).
+  std::vector<std::pair<std::string, std::string>> extra_config() const override {
+    return {{"auto.create.topics.enable", "false"}};
+  }
   rd_kafka_t* client() {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char err[512];
