@@ -20,6 +20,23 @@ groups::fetched_group fetch_one(request_context& ctx, const std::string& group_i
   return group_coordinator_of(ctx)->fetch_offsets(group_id, topics);
 }
 
+// The same answer in the response's two shapes (top-level topics before v8, per group after).
+template <typename Topics>
+void add_topics(Topics& out, const groups::fetched_group& g) {
+  for (const auto& t : g.topics) {
+    auto& rt = out.emplace_back();
+    rt.name = t.name;
+    for (const auto& p : t.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition;
+      rp.committed_offset = p.offset;
+      rp.committed_leader_epoch = p.leader_epoch;
+      rp.metadata = p.metadata;
+      rp.error_code = static_cast<int16_t>(p.error);
+    }
+  }
+}
+
 }  // namespace
 
 void handle_offset_fetch(request_context&& ctx) {
@@ -35,18 +52,7 @@ void handle_offset_fetch(request_context&& ctx) {
     }
     groups::fetched_group g = fetch_one(ctx, request.group_id, topics);
     out.error_code = static_cast<int16_t>(g.error);
-    for (const auto& t : g.topics) {
-      auto& rt = out.topics.emplace_back();
-      rt.name = t.name;
-      for (const auto& p : t.partitions) {
-        auto& rp = rt.partitions.emplace_back();
-        rp.partition_index = p.partition;
-        rp.committed_offset = p.offset;
-        rp.committed_leader_epoch = p.leader_epoch;
-        rp.metadata = p.metadata;
-        rp.error_code = static_cast<int16_t>(p.error);
-      }
-    }
+    add_topics(out.topics, g);
     return ctx.respond(out);
   }
   for (const auto& group : request.groups) {
@@ -59,18 +65,7 @@ void handle_offset_fetch(request_context&& ctx) {
     auto& rg = out.groups.emplace_back();
     rg.group_id = group.group_id;
     rg.error_code = static_cast<int16_t>(g.error);
-    for (const auto& t : g.topics) {
-      auto& rt = rg.topics.emplace_back();
-      rt.name = t.name;
-      for (const auto& p : t.partitions) {
-        auto& rp = rt.partitions.emplace_back();
-        rp.partition_index = p.partition;
-        rp.committed_offset = p.offset;
-        rp.committed_leader_epoch = p.leader_epoch;
-        rp.metadata = p.metadata;
-        rp.error_code = static_cast<int16_t>(p.error);
-      }
-    }
+    add_topics(rg.topics, g);
   }
   ctx.respond(out);
 }
