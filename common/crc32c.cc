@@ -8,6 +8,8 @@
 #endif
 
 #include "common/assert.h"
+#include "common/crc32c_internal.h"
+#include "common/crc32c_shift.h"
 
 // Both paths keep the CRC "register" un-inverted internally; the public
 // functions invert on the way in and out (that is what makes them extendable).
@@ -16,22 +18,11 @@
 namespace samsa {
 namespace {
 
-constexpr uint32_t kPolynomial = 0x82F63B78u;  // Castagnoli, bit-reflected.
+using crc32c_detail::byte_table;
+using crc32c_detail::make_byte_table;
+using crc32c_detail::make_shift_tables;
+using crc32c_detail::shift_tables;
 
-// One byte of input through the register: the classic reflected table step.
-struct byte_table {
-  std::array<uint32_t, 256> entry{};
-};
-
-constexpr byte_table make_byte_table() {
-  byte_table t;
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int bit = 0; bit < 8; ++bit) c = (c >> 1) ^ (kPolynomial & (0u - (c & 1u)));
-    t.entry[i] = c;
-  }
-  return t;
-}
 
 // Slicing-by-8: slice[k][b] is the register contribution of byte b followed by k zero bytes.
 struct slicing_tables {
@@ -81,63 +72,7 @@ uint32_t software_extend(uint32_t reg, const uint8_t* p, size_t n) {
 
 // The hardware path runs three independent streams so the crc32 instruction's
 // 3-cycle latency is hidden, then merges them. Merging needs "advance a register
-// over N zero bytes", a linear map over GF(2) that we tabulate per N.
-//
-// A linear map on 32-bit registers, stored as the images of the 32 unit vectors.
-struct gf2_map {
-  std::array<uint32_t, 32> column{};
-
-  constexpr uint32_t apply(uint32_t v) const {
-    uint32_t out = 0;
-    for (int i = 0; v != 0; ++i, v >>= 1) {
-      if (v & 1u) out ^= column[i];
-    }
-    return out;
-  }
-  // (this ∘ other): apply `other` first.
-  constexpr gf2_map after(const gf2_map& other) const {
-    gf2_map r;
-    for (int i = 0; i < 32; ++i) r.column[i] = apply(other.column[i]);
-    return r;
-  }
-};
-
-constexpr gf2_map zero_bytes_map(size_t n) {
-  const byte_table t = make_byte_table();
-  gf2_map one_byte;  // reg -> table[reg & 0xff] ^ (reg >> 8)
-  for (int i = 0; i < 32; ++i) {
-    const uint32_t v = 1u << i;
-    one_byte.column[i] = t.entry[v & 0xffu] ^ (v >> 8);
-  }
-  gf2_map result;
-  for (int i = 0; i < 32; ++i) result.column[i] = 1u << i;  // identity
-  gf2_map power = one_byte;
-  while (n > 0) {
-    if (n & 1u) result = power.after(result);
-    power = power.after(power);
-    n >>= 1;
-  }
-  return result;
-}
-
-// The zero-byte map for a fixed length, as four byte-indexed tables.
-struct shift_tables {
-  std::array<std::array<uint32_t, 256>, 4> by_byte{};
-
-  uint32_t shift(uint32_t reg) const {
-    return by_byte[0][reg & 0xffu] ^ by_byte[1][(reg >> 8) & 0xffu] ^ by_byte[2][(reg >> 16) & 0xffu] ^
-           by_byte[3][reg >> 24];
-  }
-};
-
-constexpr shift_tables make_shift_tables(size_t n) {
-  const gf2_map m = zero_bytes_map(n);
-  shift_tables s;
-  for (int k = 0; k < 4; ++k) {
-    for (uint32_t b = 0; b < 256; ++b) s.by_byte[k][b] = m.apply(b << (8 * k));
-  }
-  return s;
-}
+// over N zero bytes", a linear map over GF(2) tabulated per N (crc32c_shift.h).
 
 // Stream lengths for the 3-way loop: long for bulk data, short for the tail.
 constexpr size_t kLongBlock = 8192;
@@ -166,7 +101,9 @@ __attribute__((target("sse4.2"))) inline uint32_t three_way(uint32_t reg, const 
          static_cast<uint32_t>(c2);
 }
 
-__attribute__((target("sse4.2"))) uint32_t hardware_extend(uint32_t reg, const uint8_t* p, size_t n) {
+}  // namespace
+
+__attribute__((target("sse4.2"))) uint32_t crc32c_detail::sse42_extend(uint32_t reg, const uint8_t* p, size_t n) {
   while (n > 0 && (reinterpret_cast<uintptr_t>(p) & 7u) != 0) {
     reg = _mm_crc32_u8(reg, *p++);
     --n;
@@ -195,6 +132,7 @@ __attribute__((target("sse4.2"))) uint32_t hardware_extend(uint32_t reg, const u
   return reg;
 }
 
+namespace {
 #endif  // __x86_64__
 
 }  // namespace
@@ -214,17 +152,36 @@ bool crc32c_hardware_available() {
 uint32_t crc32c_hardware(const uint8_t* data, size_t n, uint32_t crc) {
 #if defined(__x86_64__)
   SAMSA_ASSERT(crc32c_hardware_available(), "crc32c_hardware needs SSE4.2");
-  return ~hardware_extend(~crc, data, n);
+  return ~crc32c_detail::sse42_extend(~crc, data, n);
 #else
   SAMSA_UNREACHABLE("crc32c_hardware on a CPU without it");
 #endif
 }
 
+bool crc32c_folding_available() {
+#if defined(__x86_64__)
+  return crc32c_detail::vpclmul_available();
+#else
+  return false;
+#endif
+}
+
+uint32_t crc32c_folding(const uint8_t* data, size_t n, uint32_t crc) {
+#if defined(__x86_64__)
+  SAMSA_ASSERT(crc32c_folding_available(), "crc32c_folding needs AVX2 and VPCLMULQDQ");
+  return ~crc32c_detail::vpclmul_extend(~crc, data, n);
+#else
+  SAMSA_UNREACHABLE("crc32c_folding on a CPU without it");
+#endif
+}
+
 uint32_t crc32c(const uint8_t* data, size_t n, uint32_t crc) {
 #if defined(__x86_64__)
-  // Decided once; a CPU does not lose SSE4.2 while we run.
+  // Decided once; a CPU does not lose an instruction set while we run.
+  static const bool use_folding = crc32c_folding_available();
   static const bool use_hardware = crc32c_hardware_available();
-  if (use_hardware) return ~hardware_extend(~crc, data, n);
+  if (use_folding) return ~crc32c_detail::vpclmul_extend(~crc, data, n);
+  if (use_hardware) return ~crc32c_detail::sse42_extend(~crc, data, n);
 #endif
   return ~software_extend(~crc, data, n);
 }

@@ -74,5 +74,50 @@ TEST(Crc32c, HardwareAndSoftwareAgreeOnLargeBuffersThatUseTheThreeWayPath) {
   }
 }
 
+TEST(Crc32c, FoldingAndSoftwareAgreeOnEveryLengthAndAlignmentAroundTheFoldingThresholds) {
+  if (!crc32c_folding_available()) GTEST_SKIP() << "no AVX2 + VPCLMULQDQ on this CPU";
+  std::mt19937 rng(11);
+  std::vector<uint8_t> data(1300 + 32);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  for (size_t start = 0; start < 32; start += 3) {
+    for (size_t n = 0; n <= 1300; ++n) {
+      const uint8_t* p = data.data() + start;
+      const uint32_t seed = static_cast<uint32_t>(rng());
+      ASSERT_EQ(crc32c_folding(p, n, seed), crc32c_software(p, n, seed)) << "start " << start << " n " << n;
+    }
+  }
+}
+
+TEST(Crc32c, FoldingAndSoftwareAgreeOnLargeBuffersAndOnExtremeBytePatterns) {
+  if (!crc32c_folding_available()) GTEST_SKIP() << "no AVX2 + VPCLMULQDQ on this CPU";
+  std::mt19937 rng(5);
+  std::vector<uint8_t> data((1 << 20) + 77);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  for (size_t n : {size_t{16 << 10}, size_t{64 << 10}, size_t{(1 << 20) + 77}}) {
+    ASSERT_EQ(crc32c_folding(data.data(), n, 0x12345678u), crc32c_software(data.data(), n, 0x12345678u)) << n;
+  }
+  for (uint8_t fill : {uint8_t{0x00}, uint8_t{0xff}, uint8_t{0x80}, uint8_t{0x01}}) {
+    std::fill(data.begin(), data.end(), fill);
+    for (uint32_t seed : {0u, 0xffffffffu}) {
+      ASSERT_EQ(crc32c_folding(data.data(), 4099, seed), crc32c_software(data.data(), 4099, seed))
+          << int{fill} << " " << seed;
+    }
+  }
+}
+
+TEST(Crc32c, FoldingAndSoftwareAgreeAcrossWholeAndPartialFusedBlocks) {
+  // The fused path takes ~6 KiB blocks; lengths around one and two blocks, odd
+  // starts, and a seed each time exercise its merge of the two halves.
+  if (!crc32c_folding_available()) GTEST_SKIP() << "no AVX2 + VPCLMULQDQ on this CPU";
+  std::mt19937 rng(9);
+  std::vector<uint8_t> data(13000);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  for (size_t n = 5900; n <= 12400; n += 7) {
+    const size_t start = n % 5;
+    const uint32_t seed = static_cast<uint32_t>(rng());
+    ASSERT_EQ(crc32c_folding(data.data() + start, n, seed), crc32c_software(data.data() + start, n, seed)) << n;
+  }
+}
+
 }  // namespace
 }  // namespace samsa

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -45,6 +46,32 @@ def reason(stdout, stderr):
             if m:
                 return re.sub(r"\s+\(org\.apache.*$", "", m.group(0))[:140]
     return (lines[-1] if lines else "failed")[:140]
+
+
+def cpu_s(pid):
+    """User + system CPU seconds the process has used so far (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def children_cpu_s():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def with_cpu(b, run):
+    """run() -> its result dict, plus the CPU seconds the broker and the client (a child process
+    of this script) used meanwhile: where the time of a workload goes."""
+    broker0, client0 = cpu_s(b.pid), children_cpu_s()
+    res = run()
+    broker1, client1 = cpu_s(b.pid), children_cpu_s()
+    if isinstance(res, dict) and broker0 is not None and broker1 is not None:
+        res = dict(res, broker_cpu_s=round(broker1 - broker0, 3), client_cpu_s=round(client1 - client0, 3))
+    return res
 
 
 def rss_mb(pid):
@@ -237,7 +264,7 @@ def run_round(b, args, rnd):
             na = f"n/a: topic creation failed: {failed}"
             for k in ("perf_acks1_sync", "perf_acksall_sync", "perf_acks1_nosync", "perf_acksall_nosync",
                       "rdk_acks1_sync", "rdk_acksall_sync", "rdk_acks1_nosync", "rdk_acksall_nosync",
-                      "e2e_sync", "e2e_nosync", "consume"):
+                      "e2e_sync", "e2e_nosync", "consume", "rdk_consume"):
                 r[k] = na
         else:
             for dur in ("nosync", "sync"):
@@ -248,7 +275,9 @@ def run_round(b, args, rnd):
             for dur in ("sync", "nosync"):
                 r[f"e2e_{dur}"] = rdkafka(b, args, "e2e", topics[f"e2e_{dur}"], args.e2e_rate * args.e2e_s, "all",
                                           args.e2e_rate)
-            r["consume"] = consumer_perf(b, topics["nosync"], args.rdk_records)
+            r["consume"] = with_cpu(b, lambda: consumer_perf(b, topics["nosync"], args.rdk_records))
+            r["rdk_consume"] = with_cpu(b, lambda: rdkafka(b, args, "consume", topics["nosync"], args.rdk_records,
+                                                           "1"))
     r["rss_load_peak_mb"] = peak.peak if not isinstance(r.get("perf_acks1_nosync"), str) else \
         "n/a: no load ran"
     # Crash with 1 GiB of data, then restart.
@@ -283,6 +312,11 @@ ROWS = [  # (key, field, label, unit, higher is better)
     ("e2e_{d}", "e2e_p99_ms", "end-to-end latency p99", "ms", False),
     ("e2e_{d}", "e2e_p999_ms", "end-to-end latency p99.9", "ms", False),
     ("consume", "fetch_mb_per_s", "consume, kafka-consumer-perf-test (fetch MB/s)", "MB/s", True),
+    ("consume", "broker_cpu_s", "  broker CPU during it", "s", False),
+    ("consume", "client_cpu_s", "  client (JVM) CPU during it", "s", False),
+    ("rdk_consume", "mb_per_s", "consume, librdkafka simple consumer", "MB/s", True),
+    ("rdk_consume", "broker_cpu_s", "  broker CPU during it", "s", False),
+    ("rdk_consume", "client_cpu_s", "  client CPU during it", "s", False),
     ("restart_after_term_ready_s", None, "restart after SIGTERM with {gib} GiB more: exec to ready", "s", False),
     ("restart_after_kill_ready_s", None, "restart after SIGKILL with {gib} GiB more: exec to ready", "s", False),
 ]
@@ -344,7 +378,7 @@ def markdown(meta, results, args):
             "replica, acks=all waits for nothing more than acks=1 on Kafka.",
             f"- Load: 1 KiB records, one partition, client defaults of Kafka's {meta['kafka_version']} tools "
             f"(linger.ms=5, batch.size=16384) and librdkafka {meta['librdkafka']} (linger.ms=5, batches up to "
-            f"1 MB). kafka-producer-perf-test: {args.records} records per run on default topics, "
+            f"1 MB; linger.ms=0 for the latency rows). kafka-producer-perf-test: {args.records} records per run on default topics, "
             f"{args.sync_records} on sync topics; librdkafka: {args.rdk_records} per run; consume: "
             f"{args.rdk_records} records of a default topic; MB = 2^20 bytes.",
             "", "## Results", "",
@@ -379,6 +413,9 @@ def markdown(meta, results, args):
             "- kafka-producer-perf-test latencies are send-to-ack at saturation (not reported); the latency "
             "rows use the librdkafka helper at a fixed rate, send to consume (a group-less consumer reading "
             "the partition), leaving out the first 10% of records (connection and first-fetch warm-up). "
+            "The producer sends each record at once (linger.ms=0), so the rows show the brokers' latency "
+            "rather than the client's linger (earlier runs used librdkafka's default linger.ms=5: p50 ≈ 5.4 ms "
+            "on both brokers). "
             "The rate is low because Kafka with flush.messages=1 saturated below 1000 records/s of 1 KiB "
             "on this machine (it fsyncs the segment and its indexes per append; latency then grew to ~1 s). "
             "When the disk is contended (see the fsync rows) even this rate saturates the sync topic and its "
@@ -392,7 +429,11 @@ def markdown(meta, results, args):
             "- Kafka's RSS under load approaches its heap (-Xms1G -Xmx1G: pages are touched as used); the "
             "page cache is not counted for either broker.",
             "- consume uses kafka-consumer-perf-test's fetch MB/s, which leaves out the group join (Kafka's "
-            "group.initial.rebalance.delay.ms is at its 3 s default).",
+            "group.initial.rebalance.delay.ms is at its 3 s default). The CPU rows under each consume row are "
+            "the CPU seconds the broker process and the client process used during that workload (from "
+            "/proc and getrusage): on 2 cores the client and the broker share the CPU, so a broker that "
+            "needs less CPU per byte leaves more to a CPU-bound client. The librdkafka row reads the same "
+            "records with a group-less consumer (no group join).",
             "- Targets for Samsa/Kafka (issue 6): throughput ≥ 1.5×, p99 latency ≤ 0.5×, RSS ≤ 0.2×, "
             "startup ≤ 0.1×.", ""]
     return "\n".join(out)

@@ -3,6 +3,7 @@
  *
  *   vs_kafka_rdkafka_load produce BOOTSTRAP TOPIC COUNT SIZE ACKS [RATE_PER_S]
  *   vs_kafka_rdkafka_load e2e     BOOTSTRAP TOPIC COUNT SIZE ACKS RATE_PER_S
+ *   vs_kafka_rdkafka_load consume BOOTSTRAP TOPIC COUNT SIZE ACKS
  *
  * produce: sends COUNT records of SIZE bytes to partition 0 (as fast as possible, or paced at
  * RATE_PER_S), waits for every delivery report, and prints one JSON line: records/s, MB/s
@@ -10,7 +11,11 @@
  * e2e: a simple (group-less) consumer reads partition 0 of a fresh topic from the start while the
  * producer sends at a fixed rate; each payload carries its send time, and the JSON line gives
  * send-to-receive latency percentiles. Latency percentiles leave out the first 10% of records
- * (warm-up). librdkafka's defaults otherwise (linger.ms 5 in 2.x).
+ * (warm-up). The e2e producer sends each record at once (linger.ms=0): at a fixed low rate a
+ * linger only adds its own delay to every record and hides the brokers' latency.
+ * consume: a simple (group-less) consumer reads COUNT records of partition 0 from the start as
+ * fast as it can (SIZE and ACKS are ignored) and prints records/s and MB/s of record values.
+ * librdkafka's defaults otherwise (linger.ms 5 in 2.x).
  * Bounded: gives up 60 s after the last progress. Exit 1 with {"error": ...} on failure. */
 #define _GNU_SOURCE
 #include <librdkafka/rdkafka.h>
@@ -66,12 +71,13 @@ static void fail(const char *what, const char *why) {
   exit(1);
 }
 
-static rd_kafka_t *make(rd_kafka_type_t type, const char *bootstrap, const char *acks) {
+static rd_kafka_t *make(rd_kafka_type_t type, const char *bootstrap, const char *acks, const char *linger_ms) {
   char err[512];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, sizeof err) ||
       (type == RD_KAFKA_PRODUCER && rd_kafka_conf_set(conf, "acks", acks, err, sizeof err)) ||
       (type == RD_KAFKA_PRODUCER && rd_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", err, sizeof err)) ||
+      (linger_ms && rd_kafka_conf_set(conf, "linger.ms", linger_ms, err, sizeof err)) ||
       rd_kafka_conf_set(conf, "message.timeout.ms", "30000", err, sizeof err) ||
       rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err))
     fail("config", err);
@@ -81,11 +87,47 @@ static rd_kafka_t *make(rd_kafka_type_t type, const char *bootstrap, const char 
   return rk;
 }
 
+/* Reads `count` records of partition 0 from the beginning; bounded by 60 s without progress. */
+static int consume_only(const char *bootstrap, const char *topic, long count) {
+  rd_kafka_t *consumer = make(RD_KAFKA_CONSUMER, bootstrap, "1", NULL);
+  rd_kafka_topic_t *ctopic = rd_kafka_topic_new(consumer, topic, NULL);
+  if (rd_kafka_consume_start(ctopic, 0, RD_KAFKA_OFFSET_BEGINNING) == -1)
+    fail("consume_start", rd_kafka_err2str(rd_kafka_last_error()));
+  long n = 0;
+  double bytes = 0;
+  int64_t start = now_ns(), last_progress = start;
+  while (n < count && now_ns() - last_progress < 60LL * 1000000000LL) {
+    rd_kafka_message_t *m = rd_kafka_consume(ctopic, 0, 100);
+    if (!m) continue;
+    if (!m->err) {
+      n++;
+      bytes += (double)m->len;
+      last_progress = now_ns();
+    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      fail("consume", rd_kafka_message_errstr(m));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  double elapsed = (double)(now_ns() - start) / 1e9;
+  if (n < count) {
+    char why[200];
+    snprintf(why, sizeof why, "%ld of %ld records read (timed out)", n, count);
+    fail("incomplete", why);
+  }
+  printf("{\"records\": %ld, \"elapsed_s\": %.3f, \"records_per_s\": %.1f, \"mb_per_s\": %.2f}\n", n, elapsed,
+         n / elapsed, bytes / elapsed / 1048576.0);
+  rd_kafka_consume_stop(ctopic, 0);
+  rd_kafka_topic_destroy(ctopic);
+  rd_kafka_destroy(consumer);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 7) {
-    fprintf(stderr, "usage: %s produce|e2e BOOTSTRAP TOPIC COUNT SIZE ACKS [RATE_PER_S]\n", argv[0]);
+    fprintf(stderr, "usage: %s produce|e2e|consume BOOTSTRAP TOPIC COUNT SIZE ACKS [RATE_PER_S]\n", argv[0]);
     return 2;
   }
+  if (strcmp(argv[1], "consume") == 0) return consume_only(argv[2], argv[3], atol(argv[4]));
   int e2e = strcmp(argv[1], "e2e") == 0;
   const char *bootstrap = argv[2], *topic = argv[3], *acks = argv[6];
   long count = atol(argv[4]), size = atol(argv[5]);
@@ -95,14 +137,14 @@ int main(int argc, char **argv) {
   char *payload = malloc((size_t)size);
   memset(payload, 'x', (size_t)size);
 
-  rd_kafka_t *producer = make(RD_KAFKA_PRODUCER, bootstrap, acks);
+  rd_kafka_t *producer = make(RD_KAFKA_PRODUCER, bootstrap, acks, e2e ? "0" : NULL);
   rd_kafka_topic_t *ptopic = rd_kafka_topic_new(producer, topic, NULL);
   rd_kafka_t *consumer = NULL;
   rd_kafka_topic_t *ctopic = NULL;
   int64_t *e2e_ns = NULL;
   long n_received = 0;
   if (e2e) {
-    consumer = make(RD_KAFKA_CONSUMER, bootstrap, acks);
+    consumer = make(RD_KAFKA_CONSUMER, bootstrap, acks, NULL);
     ctopic = rd_kafka_topic_new(consumer, topic, NULL);
     if (rd_kafka_consume_start(ctopic, 0, RD_KAFKA_OFFSET_BEGINNING) == -1)
       fail("consume_start", rd_kafka_err2str(rd_kafka_last_error()));
