@@ -16,6 +16,7 @@
 #include "broker/handlers/produce_records_check.h"
 #include "broker/handlers/txn_util.h"
 #include "broker/config/broker_config.h"
+#include "broker/txn/transaction_log_records.h"
 #include "broker/txn/txn_coordinator.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/produce.h"
@@ -235,7 +236,9 @@ std::optional<request_failure> verify_transactions(request_context& ctx, const r
     // (Kafka sends AddPartitionsToTxn v4 with verify_only to it).
     error_code verified = error_code::coordinator_not_available;
     const std::string& txn_id = *request.transactional_id;
-    if (services.txn) verified = check_txn_coordinator(ctx, txn_id);
+    // Without __transaction_state Kafka's AddPartitionsToTxnManager finds no
+    // coordinator node: COORDINATOR_NOT_AVAILABLE.
+    if (services.txn && image.find_topic(txn::kTransactionStateTopic)) verified = check_txn_coordinator(ctx, txn_id);
     if (verified == error_code::none) {
       auto results = services.txn->verify_partitions(txn_id, look.batch->producer_id, look.batch->producer_epoch,
                                                      {{*e.topic, e.data->index}});

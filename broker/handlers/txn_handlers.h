@@ -23,7 +23,7 @@ void handle_add_partitions_to_txn(request_context&& ctx);
 void handle_add_offsets_to_txn(request_context&& ctx);
 // EndTxn (26) v0-4: answered once PrepareCommit/PrepareAbort is durable.
 void handle_end_txn(request_context&& ctx);
-// WriteTxnMarkers (27) v0-1: writes the markers to the local partitions (as
+// WriteTxnMarkers (27) v1 (Kafka 4.0 serves no v0): writes the markers to the local partitions (as
 // a partition leader receiving them from a coordinator); answered once durable.
 void handle_write_txn_markers(request_context&& ctx);
 // TxnOffsetCommit (28) v0-4: offsets pending in the group coordinator until

@@ -357,7 +357,7 @@ TEST_F(TxnWire, ApiVersionsAdvertisesTheTransactionApis) {
   EXPECT_EQ(got[24], (std::pair<int16_t, int16_t>{0, 5}));
   EXPECT_EQ(got[25], (std::pair<int16_t, int16_t>{0, 4}));
   EXPECT_EQ(got[26], (std::pair<int16_t, int16_t>{0, 4}));
-  EXPECT_EQ(got[27], (std::pair<int16_t, int16_t>{0, 1}));
+  EXPECT_EQ(got[27], (std::pair<int16_t, int16_t>{1, 1}));
   EXPECT_EQ(got[28], (std::pair<int16_t, int16_t>{0, 4}));
   EXPECT_EQ(got[61], (std::pair<int16_t, int16_t>{0, 0}));
   EXPECT_EQ(got[65], (std::pair<int16_t, int16_t>{0, 0}));
