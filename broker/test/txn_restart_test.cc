@@ -106,12 +106,16 @@ TEST_F(TxnRestart, ACommittedTransactionStaysCommittedAcrossARestart) {
   do {
     r = fetch_committed(0);
   } while (r.last_stable_offset < 3 && std::chrono::steady_clock::now() < deadline);
-  EXPECT_EQ(r.last_stable_offset, 3);
+  // 2 records + the marker; + a second COMMIT marker when the reloaded
+  // coordinator wrote them again (Kafka resends markers after a failover too).
+  EXPECT_GE(r.last_stable_offset, 3);
+  EXPECT_LE(r.last_stable_offset, 4);
   ASSERT_TRUE(r.aborted_transactions);
   EXPECT_TRUE(r.aborted_transactions->empty());
-  EXPECT_EQ(calls().describe("a").transaction_state, "CompleteCommit");
-  auto next = calls().init(4, "a");
+  auto next = calls().init_retrying("a");  // CONCURRENT_TRANSACTIONS until CompleteCommit is durable
+  EXPECT_EQ(err(next.error_code), error_code::none);
   EXPECT_EQ(next.producer_epoch, p.producer_epoch + 1);
+  EXPECT_EQ(calls().describe("a").transaction_state, "Empty");
 }
 
 TEST_F(TxnRestart, TransactionalOffsetsAreReplayedWithTheirMarkers) {
