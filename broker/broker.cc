@@ -14,6 +14,7 @@
 #include "broker/dispatcher.h"
 #include "broker/fetch_session/fetch_session_cache.h"
 #include "broker/groups/group_service.h"
+#include "broker/txn/txn_service.h"
 #include "broker/net/server.h"
 #include "broker/runtime/shard_pool.h"
 #include "storage/io/clock.h"
@@ -83,6 +84,12 @@ struct broker::impl {
   // callbacks reach it until then.
   std::unique_ptr<groups::group_service> groups;
   // --- end groups ---
+  // --- transactions ---
+  // The transaction coordinator: stopped first (its markers settle the group
+  // coordinator's transactional offsets), destroyed after the logs are
+  // closed and before the group coordinator.
+  std::unique_ptr<txn::txn_service> txn;
+  // --- end transactions ---
   broker_services services;
   std::unique_ptr<dispatcher> requests;
   std::unique_ptr<net::server> server;
@@ -113,6 +120,10 @@ struct broker::impl {
     stopped = true;
     if (server) server->stop_now();
     if (pool) pool->stop();
+    // --- transactions ---
+    if (txn) txn->stop();
+    services.txn = nullptr;
+    // --- end transactions ---
     // --- groups ---
     if (groups) groups->stop();
     services.groups = nullptr;
@@ -123,11 +134,16 @@ struct broker::impl {
     data.reset();
     // --- end data plane ---
     logs.reset();
+    txn.reset();
     groups.reset();
   }
 
   // Flushes every log and writes the checkpoints and the clean-shutdown marker.
   bool close_logs_cleanly() {
+    // --- transactions ---
+    if (txn) txn->stop();
+    services.txn = nullptr;
+    // --- end transactions ---
     // --- groups ---
     if (groups) groups->stop();
     services.groups = nullptr;
@@ -140,6 +156,7 @@ struct broker::impl {
     if (!logs) return true;
     auto s = logs->shutdown();
     logs.reset();
+    txn.reset();
     groups.reset();
     if (!s) {
       logger->error("[Samsa nodeId={}] clean shutdown of the logs failed; the next start recovers them",
@@ -242,6 +259,18 @@ result<std::unique_ptr<broker>, std::string> broker::start(const config::broker_
   }
   d->services.groups = &d->groups->coordinator();
   // --- end groups ---
+  // --- transactions ---
+  // Transaction state is replayed from __transaction_state (after the
+  // groups: resumed markers settle transactional offsets).
+  d->txn = std::make_unique<txn::txn_service>(config, d->services);
+  {
+    const int64_t replayed = d->txn->load();
+    if (replayed > 0)
+      d->logger->info("[Samsa nodeId={}] loaded {} transaction coordinator records from __transaction_state",
+                      config.node_id(), replayed);
+  }
+  d->services.txn = &d->txn->coordinator();
+  // --- end transactions ---
   d->requests = std::make_unique<dispatcher>(d->services);
 
   net::server_options server_options;
@@ -284,6 +313,9 @@ void broker::inject_request(std::span<const uint8_t> frame, std::unique_ptr<resp
 void broker::shutdown(std::chrono::milliseconds timeout) {
   if (impl_->stopped) return;
   impl_->logger->info("[Samsa nodeId={}] shutting down", impl_->config.node_id());
+  // --- transactions ---
+  if (impl_->txn) impl_->txn->stop();
+  // --- end transactions ---
   // --- groups ---
   // JoinGroup and SyncGroup requests may be parked for minutes (a rebalance
   // timeout): the coordinator resigns first and answers them NOT_COORDINATOR,

@@ -34,6 +34,9 @@ struct data_plane;
 namespace groups {
 class group_coordinator;
 }
+namespace txn {
+class txn_coordinator;
+}
 
 struct broker_services {
   int32_t node_id = 1;
@@ -62,6 +65,11 @@ struct broker_services {
   // Null in brokers assembled without it.
   groups::group_coordinator* groups = nullptr;
   // --- end groups ---
+  // --- transactions ---
+  // The transaction coordinator (thread-safe; see txn/txn_coordinator.h).
+  // Null in brokers assembled without it.
+  txn::txn_coordinator* txn = nullptr;
+  // --- end transactions ---
 };
 
 }  // namespace samsa::broker

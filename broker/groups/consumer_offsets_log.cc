@@ -10,6 +10,7 @@
 #include "protocol/records/batch_builder.h"
 #include "protocol/records/batch_iterator.h"
 #include "protocol/records/batch_records.h"
+#include "protocol/records/control_record.h"
 #include "storage/log/partition_log.h"
 
 namespace samsa::broker::groups {
@@ -26,12 +27,29 @@ int64_t wall_clock_ms() {
 }  // namespace
 
 error_code consumer_offsets_log::append(int32_t partition, std::vector<coordinator_record> records, done_fn done) {
+  protocol::batch_builder_options options;
+  options.compression = protocol::compression_codec::none;
+  return append_batch(partition, options, std::move(records), std::move(done));
+}
+
+// Kafka's coordinator runtime writes a transactional batch with the
+// producer's id and epoch and no sequence (RecordBatch.NO_SEQUENCE).
+error_code consumer_offsets_log::append_transactional(int32_t partition, int64_t producer_id, int16_t producer_epoch,
+                                                      std::vector<coordinator_record> records, done_fn done) {
+  protocol::batch_builder_options options;
+  options.compression = protocol::compression_codec::none;
+  options.is_transactional = true;
+  options.producer_id = samsa::producer_id{producer_id};
+  options.producer_epoch = samsa::producer_epoch{producer_epoch};
+  return append_batch(partition, options, std::move(records), std::move(done));
+}
+
+error_code consumer_offsets_log::append_batch(int32_t partition, const protocol::batch_builder_options& options,
+                                              std::vector<coordinator_record> records, done_fn done) {
   auto image = services_.metadata->current();
   data::partition_lookup found = services_.data->partitions.find(*image, kConsumerOffsetsTopic, partition);
   if (found.error != error_code::none) return found.error;
 
-  protocol::batch_builder_options options;
-  options.compression = protocol::compression_codec::none;
   protocol::batch_builder builder(options);
   const int64_t now = wall_clock_ms();
   for (const auto& r : records) {
@@ -76,16 +94,27 @@ int64_t load_consumer_offsets(broker_services& services, group_coordinator& coor
       while (batches.next()) {
         const protocol::batch_view& batch = batches.batch();
         advanced = offset{batch.last_offset().value() + 1};
-        if (batch.attributes().is_control()) continue;  // no transactional offsets yet
+        const bool transactional = batch.attributes().is_transactional();
+        const int64_t pid = batch.producer_id().value();
         auto opened = protocol::batch_records::open(batch, 64 << 20);
         if (!opened) continue;
         protocol::record_reader reader = opened->reader();
         protocol::record_view record;
         while (reader.next(record)) {
+          if (batch.attributes().is_control()) {
+            // A transaction marker settles the producer's pending offsets.
+            auto marker = protocol::parse_end_txn_marker(record);
+            if (marker) {
+              coordinator.complete_transaction(pid, marker->type == protocol::control_record_type::commit,
+                                               static_cast<int32_t>(p));
+            }
+            continue;
+          }
           if (!record.key) continue;
           auto key = decode_key(*record.key);
           if (!key) continue;
-          coordinator.replay(*key, record.value);
+          if (transactional) coordinator.replay_transactional(pid, static_cast<int32_t>(p), *key, record.value);
+          else coordinator.replay(*key, record.value);
           ++replayed;
         }
       }

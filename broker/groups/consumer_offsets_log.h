@@ -18,6 +18,7 @@
 
 #include "broker/groups/group_coordinator.h"
 #include "broker/groups/group_log.h"
+#include "protocol/records/batch_builder.h"
 
 namespace samsa::broker {
 struct broker_services;
@@ -29,8 +30,12 @@ class consumer_offsets_log final : public group_log {
  public:
   explicit consumer_offsets_log(broker_services& services) : services_(services) {}
   protocol::error_code append(int32_t partition, std::vector<coordinator_record> records, done_fn done) override;
+  protocol::error_code append_transactional(int32_t partition, int64_t producer_id, int16_t producer_epoch,
+                                            std::vector<coordinator_record> records, done_fn done) override;
 
  private:
+  protocol::error_code append_batch(int32_t partition, const protocol::batch_builder_options& options,
+                                    std::vector<coordinator_record> records, done_fn done);
   broker_services& services_;
 };
 

@@ -47,6 +47,7 @@
 #include "protocol/generated/offset_commit.h"
 #include "protocol/generated/offset_delete.h"
 #include "protocol/generated/offset_fetch.h"
+#include "protocol/generated/txn_offset_commit.h"
 
 namespace samsa::broker::groups {
 
@@ -115,9 +116,28 @@ class group_coordinator {
   // (the handler has already answered unknown topics, as KafkaApis does).
   void commit_offsets(int16_t api_version, protocol::offset_commit_request request,
                       std::function<void(protocol::offset_commit_response)> done);
-  // `topics` null: every committed offset of the group.
+  // `topics` null: every committed offset of the group. `require_stable`:
+  // a partition with a pending transactional offset answers
+  // UNSTABLE_OFFSET_COMMIT and offset -1 (OffsetFetch v7+).
   fetched_group fetch_offsets(const std::string& group_id,
-                              const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics);
+                              const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics,
+                              bool require_stable = false);
+
+  // ---- transactional offsets ------------------------------------------------------
+  // TxnOffsetCommit: the offsets are written as a transactional batch of the
+  // producer and stay pending (invisible to OffsetFetch) until the
+  // transaction's marker on the group's partition is durable. The handler
+  // has answered unknown topics and checked the coordinator.
+  void txn_commit_offsets(int16_t api_version, protocol::txn_offset_commit_request request,
+                          std::function<void(protocol::txn_offset_commit_response)> done);
+  // A COMMIT (true) or ABORT marker of `producer_id` is durable in partition
+  // `partition` of __consumer_offsets (written, or replayed at startup):
+  // its pending offsets of the groups on that partition become committed or
+  // are dropped.
+  void complete_transaction(int64_t producer_id, bool commit, int32_t partition);
+  // Loading: one record of a transactional batch of `producer_id`.
+  void replay_transactional(int64_t producer_id, int32_t partition, const record_key& key,
+                            std::optional<std::span<const uint8_t>> value);
   void delete_offsets(protocol::offset_delete_request request,
                       std::function<void(protocol::offset_delete_response)> done);
 
@@ -178,8 +198,15 @@ class group_coordinator {
   // members' current assignments when given), then runs `after`.
   void write_group_metadata(outbox& out, classic_group& g, const std::map<std::string, std::vector<uint8_t>>* assignment,
                             after_write after);
-  // Appends records to the group's partition; `after` as above.
-  void write(outbox& out, const std::string& group_id, std::vector<coordinator_record> records, after_write after);
+  // Appends records to the group's partition; `after` as above. `txn`: a
+  // transactional batch of that producer id and epoch.
+  void write(outbox& out, const std::string& group_id, std::vector<coordinator_record> records, after_write after,
+             std::optional<std::pair<int64_t, int16_t>> txn = std::nullopt);
+  // Writes a TxnOffsetCommit's offsets (validated) and keeps them pending
+  // once durable; answers `done`.
+  void commit_pending_txn_offsets(outbox& out, const protocol::txn_offset_commit_request& request,
+                                  std::shared_ptr<protocol::txn_offset_commit_response> response,
+                                  std::function<void(protocol::txn_offset_commit_response)> done);
   group_metadata_value metadata_value(const classic_group& g,
                                       const std::map<std::string, std::vector<uint8_t>>* assignment) const;
   std::string new_member_id(const std::string& prefix);
@@ -195,6 +222,9 @@ class group_coordinator {
   std::map<std::string, std::unique_ptr<classic_group>> groups_;  // guarded by mu_
   bool stopped_ = false;                                   // guarded by mu_
   std::optional<int64_t> next_offsets_cleanup_ms_;         // guarded by mu_
+  // Transactional offsets waiting for their marker: producer id -> group ->
+  // partition -> offset (Kafka's pendingTransactionalOffsets). Guarded by mu_.
+  std::map<int64_t, std::map<std::string, std::map<topic_partition_key, committed_offset>>> pending_txn_offsets_;
 };
 
 }  // namespace samsa::broker::groups

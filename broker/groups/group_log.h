@@ -30,6 +30,10 @@ class group_log {
   // batch is durable (none) or failed to be, on any thread (also from inside
   // append(), when the log is already closed).
   virtual protocol::error_code append(int32_t partition, std::vector<coordinator_record> records, done_fn done) = 0;
+  // As append(), as one transactional batch of `producer_id` / `producer_epoch`
+  // (TxnOffsetCommit): the records count only once a COMMIT marker follows.
+  virtual protocol::error_code append_transactional(int32_t partition, int64_t producer_id, int16_t producer_epoch,
+                                                    std::vector<coordinator_record> records, done_fn done) = 0;
 };
 
 }  // namespace samsa::broker::groups

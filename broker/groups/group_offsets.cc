@@ -78,7 +78,7 @@ group_metadata_value group_coordinator::metadata_value(
 }
 
 void group_coordinator::write(outbox& out, const std::string& group_id, std::vector<coordinator_record> records,
-                              after_write after) {
+                              after_write after, std::optional<std::pair<int64_t, int16_t>> txn) {
   auto shared_after = std::make_shared<after_write>(std::move(after));
   // A log may complete `done` inside append() (a closed log): then the result
   // is taken here, under the mutex this thread already holds.
@@ -88,8 +88,7 @@ void group_coordinator::write(outbox& out, const std::string& group_id, std::vec
   };
   auto slot = std::make_shared<inline_result>();
   const auto caller = std::this_thread::get_id();
-  error_code e = log_.append(partition_for(group_id), std::move(records),
-                             [this, group_id, shared_after, slot, caller](error_code r) {
+  auto on_done = [this, group_id, shared_after, slot, caller](error_code r) {
                                if (std::this_thread::get_id() == caller && slot->inside) {
                                  slot->result = r;
                                  return;
@@ -101,7 +100,10 @@ void group_coordinator::write(outbox& out, const std::string& group_id, std::vec
                                                  stopped_ ? error_code::not_coordinator : r);
                                }
                                o.run();
-                             });
+                             };
+  error_code e = txn ? log_.append_transactional(partition_for(group_id), txn->first, txn->second, std::move(records),
+                                                 std::move(on_done))
+                     : log_.append(partition_for(group_id), std::move(records), std::move(on_done));
   slot->inside = false;
   if (e != error_code::none) return (*shared_after)(out, find(group_id), e);
   if (slot->result) (*shared_after)(out, find(group_id), *slot->result);
@@ -214,19 +216,29 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
 
 fetched_group group_coordinator::fetch_offsets(
     const std::string& group_id,
-    const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics) {
+    const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics, bool require_stable) {
   fetched_group out;
   std::lock_guard<std::mutex> lock(mu_);
   if (stopped_) {
     out.error = error_code::not_coordinator;
     return out;
   }
+  // OffsetMetadataManager.hasPendingTransactionalOffsets.
+  auto pending = [&](const topic_partition_key& tp) {
+    if (!require_stable) return false;
+    for (const auto& [pid, by_group] : pending_txn_offsets_) {
+      auto it = by_group.find(group_id);
+      if (it != by_group.end() && it->second.contains(tp)) return true;
+    }
+    return false;
+  };
   const classic_group* g = find(group_id);
   if (!topics) {
     if (!g) return out;
     for (const auto& [key, v] : g->offsets) {
       if (out.topics.empty() || out.topics.back().name != key.first) out.topics.push_back({key.first, {}});
-      out.topics.back().partitions.push_back({key.second, v.offset, v.leader_epoch, v.metadata, error_code::none});
+      if (pending(key)) out.topics.back().partitions.push_back({key.second, -1, -1, "", error_code::unstable_offset_commit});
+      else out.topics.back().partitions.push_back({key.second, v.offset, v.leader_epoch, v.metadata, error_code::none});
     }
     return out;
   }
@@ -235,7 +247,9 @@ fetched_group group_coordinator::fetch_offsets(
     for (int32_t p : partitions) {
       fetched_offset f;
       f.partition = p;
-      if (g) {
+      if (pending({name, p})) {
+        f.error = error_code::unstable_offset_commit;
+      } else if (g) {
         auto it = g->offsets.find({name, p});
         if (it != g->offsets.end()) {
           f.offset = it->second.offset;

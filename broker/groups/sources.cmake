@@ -10,6 +10,7 @@ target_sources(samsa_broker PRIVATE
   groups/group_admin.cc
   groups/group_coordinator.cc
   groups/group_offsets.cc
+  groups/group_txn_offsets.cc
   groups/group_service.cc
   groups/group_ticker.cc
   handlers/group_util.cc

@@ -9,6 +9,7 @@
 #include "broker/controller/controller.h"
 #include "broker/data/partition_directory.h"
 #include "broker/groups/coordinator_partition.h"
+#include "broker/txn/transaction_log_records.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/find_coordinator.h"
 
@@ -38,15 +39,17 @@ coordinator_node failed(error_code e) {
 // KafkaApis.getCoordinator.
 coordinator_node find(request_context& ctx, int8_t key_type, const std::string& key) {
   if (key_type == kShare) return failed(error_code::invalid_request);
-  if (key_type == kTransaction) return failed(error_code::coordinator_not_available);
   broker_services& services = ctx.services();
+  const bool txn = key_type == kTransaction;
+  const std::string internal_topic = txn ? txn::kTransactionStateTopic : groups::kConsumerOffsetsTopic;
   auto image = services.metadata->current();
-  const topic_metadata* topic = image->find_topic(groups::kConsumerOffsetsTopic);
+  const topic_metadata* topic = image->find_topic(internal_topic);
   if (!topic) {
-    if (services.controller) services.controller->auto_create_topics({groups::kConsumerOffsetsTopic});
+    if (services.controller) services.controller->auto_create_topics({internal_topic});
     return failed(error_code::coordinator_not_available);
   }
-  const int32_t partitions = services.config->offsets_topic_num_partitions();
+  const int32_t partitions = txn ? services.config->transaction_state_log_num_partitions()
+                                 : services.config->offsets_topic_num_partitions();
   const partition_metadata* p = data::find_partition(*topic, groups::coordinator_partition_for(key, partitions));
   if (!p || p->leader < 0) return failed(error_code::coordinator_not_available);
   for (const auto& b : image->brokers) {

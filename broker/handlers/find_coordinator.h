@@ -12,7 +12,8 @@ namespace samsa::broker {
 //     coordinator's topic configs; it fails on a broker with fewer brokers
 //     than offsets.topic.replication.factor) and COORDINATOR_NOT_AVAILABLE
 //     answered; the client retries;
-//   - TRANSACTION (1): COORDINATOR_NOT_AVAILABLE (no transaction coordinator yet);
+//   - TRANSACTION (1): the same with __transaction_state and
+//     transaction.state.log.num.partitions;
 //   - SHARE (2): INVALID_REQUEST (before v6, or without a share coordinator);
 //   - another key type: INVALID_REQUEST for the whole request;
 //   - v1-3 carry error_message ("NONE" on success, as Kafka's Errors.NONE.message()).

@@ -28,7 +28,8 @@ void handle_leave_group(request_context&& ctx);
 // UNKNOWN_TOPIC_OR_PARTITION (KafkaApis); the rest answered once durable.
 void handle_offset_commit(request_context&& ctx);
 // OffsetFetch (9) v1-9: one group before v8, a batch of groups from v8;
-// require_stable has nothing to wait for (no transactional offsets yet).
+// require_stable (v7+): a partition with a pending transactional offset
+// answers UNSTABLE_OFFSET_COMMIT (the client retries), as Kafka.
 void handle_offset_fetch(request_context&& ctx);
 // ListGroups (16) v0-5: states filter (v4+), types filter (v5+).
 void handle_list_groups(request_context&& ctx);

@@ -15,13 +15,14 @@ constexpr api_handler core_handlers[] = {
     {protocol::api_keys::api_versions, 0, 4, 0, &handle_api_versions},
 };
 
-// The table, ordered by key, built once from the four groups.
+// The table, ordered by key, built once from the five groups.
 const std::vector<api_handler>& table() {
   static const std::vector<api_handler> all = [] {
     std::vector<api_handler> v(std::begin(core_handlers), std::end(core_handlers));
     for (const auto& h : admin_handlers()) v.push_back(h);
     for (const auto& h : data_handlers()) v.push_back(h);
     for (const auto& h : group_handlers()) v.push_back(h);
+    for (const auto& h : txn_handlers()) v.push_back(h);
     std::sort(v.begin(), v.end(), [](const api_handler& a, const api_handler& b) { return a.api_key < b.api_key; });
     return v;
   }();

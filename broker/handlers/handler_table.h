@@ -36,5 +36,7 @@ std::span<const api_handler> admin_handlers();
 std::span<const api_handler> data_handlers();
 // The group coordinator (group_handler_table.cc).
 std::span<const api_handler> group_handlers();
+// The transaction coordinator and transactional admin APIs (txn_handler_table.cc).
+std::span<const api_handler> txn_handlers();
 
 }  // namespace samsa::broker

@@ -5,6 +5,8 @@
 #include "broker/broker_services.h"
 #include "broker/config/broker_config.h"
 #include "broker/data/data_plane.h"
+#include "broker/handlers/txn_util.h"
+#include "broker/txn/txn_coordinator.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/init_producer_id.h"
 
@@ -35,7 +37,17 @@ void handle_init_producer_id(request_context&& ctx) {
     if (request.transaction_timeout_ms <= 0 || request.transaction_timeout_ms > max_timeout) {
       return answer(ctx, error_code::invalid_transaction_timeout);
     }
-    return answer(ctx, error_code::not_coordinator);
+    if (error_code e = check_txn_coordinator(ctx, *request.transactional_id); e != error_code::none)
+      return answer(ctx, e);
+    std::optional<std::pair<int64_t, int16_t>> expected;
+    if (request.producer_id != -1) expected.emplace(request.producer_id, request.producer_epoch);
+    auto pending = std::make_shared<request_context>(std::move(ctx));
+    txn_coordinator_of(*pending)->init_producer_id(
+        *request.transactional_id, request.transaction_timeout_ms, expected, [pending](txn::init_pid_result r) {
+          // KIP-588: before v4 a fenced producer learns INVALID_PRODUCER_EPOCH.
+          answer(*pending, fenced_for_version(r.error, pending->api_version(), 4), r.producer_id, r.producer_epoch);
+        });
+    return;
   }
   // The id may come from the controller's thread: the context travels with it.
   auto pending = std::make_shared<request_context>(std::move(ctx));

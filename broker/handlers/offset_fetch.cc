@@ -12,12 +12,12 @@ using response_t = protocol::offset_fetch_response;
 using topic_list = std::vector<std::pair<std::string, std::vector<int32_t>>>;
 
 groups::fetched_group fetch_one(request_context& ctx, const std::string& group_id,
-                                const std::optional<topic_list>& topics) {
+                                const std::optional<topic_list>& topics, bool require_stable) {
   // An empty group id is a group like any other (GroupCoordinatorService.fetchOffsets).
   groups::fetched_group g;
   g.error = check_group_coordinator(ctx, group_id);
   if (g.error != error_code::none) return g;
-  return group_coordinator_of(ctx)->fetch_offsets(group_id, topics);
+  return group_coordinator_of(ctx)->fetch_offsets(group_id, topics, require_stable);
 }
 
 // The same answer in the response's two shapes (top-level topics before v8, per group after).
@@ -50,7 +50,7 @@ void handle_offset_fetch(request_context&& ctx) {
       topics.emplace();
       for (const auto& t : *request.topics) topics->emplace_back(t.name, t.partition_indexes);
     }
-    groups::fetched_group g = fetch_one(ctx, request.group_id, topics);
+    groups::fetched_group g = fetch_one(ctx, request.group_id, topics, version >= 7 && request.require_stable);
     out.error_code = static_cast<int16_t>(g.error);
     add_topics(out.topics, g);
     return ctx.respond(out);
@@ -61,7 +61,7 @@ void handle_offset_fetch(request_context&& ctx) {
       topics.emplace();
       for (const auto& t : *group.topics) topics->emplace_back(t.name, t.partition_indexes);
     }
-    groups::fetched_group g = fetch_one(ctx, group.group_id, topics);
+    groups::fetched_group g = fetch_one(ctx, group.group_id, topics, request.require_stable);
     auto& rg = out.groups.emplace_back();
     rg.group_id = group.group_id;
     rg.error_code = static_cast<int16_t>(g.error);

@@ -14,6 +14,10 @@
 #include "broker/handlers/produce_ack.h"
 #include "broker/handlers/produce_append.h"
 #include "broker/handlers/produce_records_check.h"
+#include "broker/handlers/txn_util.h"
+#include "broker/config/broker_config.h"
+#include "broker/txn/transaction_log_records.h"
+#include "broker/txn/txn_coordinator.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/produce.h"
 #include "storage/log/partition_log.h"
@@ -115,11 +119,29 @@ request_scan scan_first_batches(const shaped_request& shaped) {
   return out;
 }
 
-// No transaction coordinator exists yet, so the verification Kafka runs before
-// the first transactional append of a producer (KIP-890, AddPartitionsToTxnManager)
-// finds none: COORDINATOR_NOT_AVAILABLE, which produce answers as NOT_ENOUGH_REPLICAS.
-constexpr const char* kUnverifiedTxn =
-    "Unable to verify the partition has been added to the transaction. Underlying error: COORDINATOR_NOT_AVAILABLE";
+// How a failed verification reaches the producer (ReplicaManager with
+// AddPartitionsToTxnManager): coordinator trouble is retriable
+// NOT_ENOUGH_REPLICAS with this message; PRODUCER_FENCED is
+// INVALID_PRODUCER_EPOCH; the rest (INVALID_TXN_STATE,
+// INVALID_PRODUCER_ID_MAPPING) as the coordinator answered.
+std::string unverified_message(error_code underlying) {
+  return "Unable to verify the partition has been added to the transaction. Underlying error: " +
+         std::string(protocol::error_name(underlying));
+}
+protocol::produce_response::PartitionProduceResponse verification_failure(error_code e) {
+  switch (e) {
+    case error_code::coordinator_not_available:
+    case error_code::coordinator_load_in_progress:
+    case error_code::not_coordinator:
+    case error_code::concurrent_transactions: {
+      auto r = produce_error(error_code::not_enough_replicas);
+      r.error_message = unverified_message(e);
+      return r;
+    }
+    case error_code::producer_fenced: return produce_error(error_code::invalid_producer_epoch);
+    default: return produce_error(e);
+  }
+}
 
 // Produce v10+ (KIP-951): a NOT_LEADER_OR_FOLLOWER answer names the current
 // leader and its endpoint, so the client need not refresh metadata first.
@@ -179,8 +201,11 @@ std::optional<request_failure> check_request(const request_t& request, int16_t v
 
 // ReplicaManager.handleProduceAppend: transactional batches must be verified by
 // the transaction coordinator before the first append of a transaction.
-std::optional<request_failure> verify_transactions(broker_services& services, const metadata_image& image,
-                                                   shaped_request& shaped) {
+std::optional<request_failure> verify_transactions(request_context& ctx, const request_t& request,
+                                                   const metadata_image& image, shaped_request& shaped) {
+  broker_services& services = ctx.services();
+  const bool verification_enabled =
+      !services.config || services.config->get_bool("transaction.partition.verification.enable");
   std::set<std::pair<int64_t, int16_t>> txn_producers;
   for (auto& e : shaped.entries) {
     if (e.decided) continue;
@@ -202,11 +227,25 @@ std::optional<request_failure> verify_transactions(broker_services& services, co
       set_answer(shaped.response, e, produce_error(found.error));
       continue;
     }
+    if (!verification_enabled) continue;
     auto state = found.partition->log().producer_state(producer_id{look.batch->producer_id});
-    if (state && state->current_txn_first_offset()) continue;  // an ongoing transaction needs no verification
-    auto r = produce_error(error_code::not_enough_replicas);
-    r.error_message = kUnverifiedTxn;
-    set_answer(shaped.response, e, std::move(r));
+    // An ongoing transaction of this producer epoch needs no verification.
+    if (state && state->current_txn_first_offset() && state->producer_epoch().value() == look.batch->producer_epoch)
+      continue;
+    // The transaction coordinator is in this process: its answer is at hand
+    // (Kafka sends AddPartitionsToTxn v4 with verify_only to it).
+    error_code verified = error_code::coordinator_not_available;
+    const std::string& txn_id = *request.transactional_id;
+    // Without __transaction_state Kafka's AddPartitionsToTxnManager finds no
+    // coordinator node: COORDINATOR_NOT_AVAILABLE.
+    if (services.txn && image.find_topic(txn::kTransactionStateTopic)) verified = check_txn_coordinator(ctx, txn_id);
+    if (verified == error_code::none) {
+      auto results = services.txn->verify_partitions(txn_id, look.batch->producer_id, look.batch->producer_epoch,
+                                                     {{*e.topic, e.data->index}});
+      verified = results.empty() ? error_code::unknown_server_error : results.front().second;
+    }
+    if (verified == error_code::none) continue;
+    set_answer(shaped.response, e, verification_failure(verified));
   }
   return std::nullopt;
 }
@@ -249,7 +288,7 @@ void handle_produce(request_context&& ctx) {
   auto image = services.metadata->current();
 
   auto failure = check_request(request, ctx.api_version(), *image, shaped);
-  if (!failure) failure = verify_transactions(services, *image, shaped);
+  if (!failure) failure = verify_transactions(ctx, request, *image, shaped);
   if (failure) return fail_request(ctx, shaped, acks, failure->code, failure->message);
 
   std::vector<durable_target> durable;

@@ -13,8 +13,12 @@ namespace samsa::broker {
 //     producers -> INVALID_PRODUCER_ID_MAPPING; v3-6 with an unknown codec,
 //     null records -> UNKNOWN_SERVER_ERROR;
 //   - per partition: UNKNOWN_TOPIC_OR_PARTITION, validateRecords' errors
-//     (produce_records_check.h), transactional batches -> NOT_ENOUGH_REPLICAS
-//     (no transaction coordinator can verify them), INVALID_REQUIRED_ACKS,
+//     (produce_records_check.h); a transactional batch of a producer with no
+//     ongoing transaction at this epoch in the partition is verified with the
+//     transaction coordinator (transaction.partition.verification.enable):
+//     not added -> INVALID_TXN_STATE, stale epoch -> INVALID_PRODUCER_EPOCH,
+//     unknown mapping -> INVALID_PRODUCER_ID_MAPPING, coordinator busy or
+//     absent -> NOT_ENOUGH_REPLICAS "Unable to verify ..."; INVALID_REQUIRED_ACKS,
 //     INVALID_TOPIC_EXCEPTION for internal topics, NOT_LEADER_OR_FOLLOWER,
 //     NOT_ENOUGH_REPLICAS under min ISR, then the log's errors (storage_errors.h);
 //   - acks 0: no answer, or the connection closes if any partition failed;

@@ -227,6 +227,7 @@ TEST_F(DataOffsets, InitProducerIdHandsOutDistinctIdsWithEpochZero) {
   }
 }
 
+// Before __transaction_state exists no broker owns the id's partition.
 TEST_F(DataOffsets, InitProducerIdAnswersTransactionalIdsAsKafkaWithoutACoordinator) {
   auto txn = init_producer_id(std::string("my-txn"));
   EXPECT_EQ(txn.error_code, code(error_code::not_coordinator));

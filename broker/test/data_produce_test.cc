@@ -292,6 +292,8 @@ TEST_F(DataProduce, TransactionalBatchesWithoutATransactionalIdFailTheRequest) {
   EXPECT_EQ(only_partition(*r).error_code, code(error_code::transactional_id_authorization_failed));
 }
 
+// Before __transaction_state exists the verification finds no coordinator
+// (txn_wire_test.cc covers verification with one).
 TEST_F(DataProduce, TransactionalBatchesAreNotEnoughReplicasWithoutATransactionCoordinator) {
   wire_client c(port());
   protocol::batch_builder_options o;

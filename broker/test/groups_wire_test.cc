@@ -97,7 +97,7 @@ TEST_F(GroupsWire, FindCoordinatorCreatesTheOffsetsTopicThenNamesThisBroker) {
   EXPECT_EQ(overrides->get("cleanup.policy"), "compact");
 }
 
-TEST_F(GroupsWire, FindCoordinatorFromV4AnswersEveryKeyAndKnowsNoTransactionCoordinatorYet) {
+TEST_F(GroupsWire, FindCoordinatorFromV4AnswersEveryKeyAndNoTransactionCoordinatorBeforeItsTopic) {
   await_coordinator();
   protocol::find_coordinator_request r;
   r.coordinator_keys = {"a", "b"};
@@ -106,7 +106,7 @@ TEST_F(GroupsWire, FindCoordinatorFromV4AnswersEveryKeyAndKnowsNoTransactionCoor
   EXPECT_EQ(groups.coordinators[1].key, "b");
   EXPECT_EQ(groups.coordinators[1].error_code, 0);
   EXPECT_EQ(groups.coordinators[1].port, port());
-  r.key_type = 1;
+  r.key_type = 1;  // __transaction_state cannot be created here (replication factor 3 on one broker)
   auto txn = call<protocol::find_coordinator_response>(4, r);
   EXPECT_EQ(err(txn.coordinators.at(0).error_code), error_code::coordinator_not_available);
   r.key_type = 2;  // share groups before v6

@@ -15,11 +15,22 @@ class fake_group_log final : public group_log {
   struct batch {
     int32_t partition;
     std::vector<coordinator_record> records;
+    int64_t producer_id = -1;  // transactional batches only
+    int16_t producer_epoch = -1;
   };
 
   protocol::error_code append(int32_t partition, std::vector<coordinator_record> records, done_fn done) override {
     if (refuse != protocol::error_code::none) return refuse;
     batches.push_back({partition, std::move(records)});
+    pending.push_back(std::move(done));
+    if (durable_at_once) complete_all();
+    return protocol::error_code::none;
+  }
+
+  protocol::error_code append_transactional(int32_t partition, int64_t producer_id, int16_t producer_epoch,
+                                            std::vector<coordinator_record> records, done_fn done) override {
+    if (refuse != protocol::error_code::none) return refuse;
+    batches.push_back({partition, std::move(records), producer_id, producer_epoch});
     pending.push_back(std::move(done));
     if (durable_at_once) complete_all();
     return protocol::error_code::none;

@@ -42,6 +42,10 @@ class async_log final : public group_log {
     cv_.notify_all();
     return error_code::none;
   }
+  error_code append_transactional(int32_t partition, int64_t, int16_t, std::vector<coordinator_record> records,
+                                  done_fn done) override {
+    return append(partition, std::move(records), std::move(done));
+  }
 
  private:
   void run() {

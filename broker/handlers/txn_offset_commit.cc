@@ -1,0 +1,101 @@
+#include <memory>
+
+#include "broker/broker_services.h"
+#include "broker/cluster/metadata_image.h"
+#include "broker/data/partition_directory.h"
+#include "broker/groups/coordinator_partition.h"
+#include "broker/groups/group_coordinator.h"
+#include "broker/handlers/group_util.h"
+#include "broker/handlers/txn_handlers.h"
+#include "broker/handlers/txn_util.h"
+#include "broker/txn/txn_coordinator.h"
+#include "protocol/generated/txn_offset_commit.h"
+
+namespace samsa::broker {
+namespace {
+
+using protocol::error_code;
+using request_t = protocol::txn_offset_commit_request;
+using response_t = protocol::txn_offset_commit_response;
+
+// The transaction verification Kafka's coordinator runtime runs before a
+// transactional write (scheduleTransactionalWriteOperation through
+// AddPartitionsToTxnManager), with the error normalisation both apply:
+// coordinator errors -> (NOT_ENOUGH_REPLICAS ->) COORDINATOR_NOT_AVAILABLE,
+// PRODUCER_FENCED -> INVALID_PRODUCER_EPOCH.
+error_code verify_offsets_partition(const request_context& ctx, const request_t& request) {
+  error_code owner = check_txn_coordinator(ctx, request.transactional_id);
+  if (owner != error_code::none) return error_code::coordinator_not_available;
+  groups::group_coordinator* groups = group_coordinator_of(ctx);
+  const txn::topic_partition_key tp{groups::kConsumerOffsetsTopic, groups->partition_for(request.group_id)};
+  auto result = txn_coordinator_of(ctx)->verify_partitions(request.transactional_id, request.producer_id,
+                                                           request.producer_epoch, {tp});
+  const error_code e = result.empty() ? error_code::unknown_server_error : result.front().second;
+  switch (e) {
+    case error_code::coordinator_not_available:
+    case error_code::coordinator_load_in_progress:
+    case error_code::not_coordinator:
+    case error_code::concurrent_transactions: return error_code::coordinator_not_available;
+    case error_code::producer_fenced: return error_code::invalid_producer_epoch;
+    default: return e;
+  }
+}
+
+}  // namespace
+
+// KafkaApis.handleTxnOffsetCommitRequest and GroupCoordinatorService.commitTransactionalOffsets.
+void handle_txn_offset_commit(request_context&& ctx) {
+  request_t request;
+  if (!ctx.decode(request)) return;
+  auto image = ctx.services().metadata->current();
+  using builder_t = topic_response_builder<response_t::TxnOffsetCommitResponseTopic>;
+  auto answer = std::make_shared<builder_t>();
+  request_t valid = request;
+  valid.topics.clear();
+  for (const auto& t : request.topics) {
+    const topic_metadata* meta = image->find_topic(t.name);
+    request_t::TxnOffsetCommitRequestTopic kept;
+    kept.name = t.name;
+    for (const auto& p : t.partitions) {
+      if (meta && data::find_partition(*meta, p.partition_index)) {
+        kept.partitions.push_back(p);
+      } else {
+        response_t::TxnOffsetCommitResponsePartition rp;
+        rp.partition_index = p.partition_index;
+        rp.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
+        answer->add(t.name, rp);
+      }
+    }
+    if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
+  }
+  auto respond = [answer](request_context& c, const response_t& from_coordinator) {
+    answer->merge(from_coordinator.topics);
+    response_t out;
+    out.topics = answer->take();
+    c.respond(out);
+  };
+  auto fail_valid = [&](error_code e) {
+    response_t r;
+    for (const auto& t : valid.topics) {
+      auto& rt = r.topics.emplace_back();
+      rt.name = t.name;
+      for (const auto& p : t.partitions) {
+        auto& rp = rt.partitions.emplace_back();
+        rp.partition_index = p.partition_index;
+        rp.error_code = static_cast<int16_t>(e);
+      }
+    }
+    respond(ctx, r);
+  };
+  if (valid.topics.empty()) return respond(ctx, response_t{});
+  if (request.group_id.empty()) return fail_valid(error_code::invalid_group_id);
+  if (error_code e = check_group_coordinator(ctx, request.group_id); e != error_code::none) return fail_valid(e);
+  if (error_code e = verify_offsets_partition(ctx, request); e != error_code::none) return fail_valid(e);
+  auto pending = std::make_shared<request_context>(std::move(ctx));
+  const int16_t version = pending->api_version();
+  group_coordinator_of(*pending)->txn_commit_offsets(version, std::move(valid), [pending, respond](response_t r) {
+    respond(*pending, r);
+  });
+}
+
+}  // namespace samsa::broker
