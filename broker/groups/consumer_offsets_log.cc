@@ -83,9 +83,13 @@ int64_t load_consumer_offsets(broker_services& services, group_coordinator& coor
         protocol::record_view record;
         while (reader.next(record)) {
           if (!record.key) continue;
-          auto key = decode_key(*record.key);
-          if (!key) continue;
-          coordinator.replay(*key, record.value);
+          if (auto key = decode_key(*record.key)) {
+            coordinator.replay(*key, record.value);
+          } else if (auto consumer_key = decode_consumer_key(*record.key)) {
+            coordinator.replay(*consumer_key, record.value);
+          } else {
+            continue;
+          }
           ++replayed;
         }
       }
