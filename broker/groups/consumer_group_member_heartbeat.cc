@@ -116,7 +116,16 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
       (r.member_id.empty() || !g0.members.contains(r.member_id)))
     return fail(error_code::group_max_size_reached, "The consumer group has reached its maximum capacity of " +
                                                         std::to_string(config_.consumer_max_size) + " members.");
-  const std::string member_id = r.member_id.empty() ? new_member_id("") : r.member_id;
+  // v0: the coordinator names the member, as Kafka's Uuid.randomUuid().toString() (22 base64 characters).
+  std::string member_id = r.member_id;
+  if (member_id.empty()) {
+    uuid u;
+    for (size_t i = 0; i < 16; i += 8) {
+      const uint64_t v = random_();
+      for (size_t j = 0; j < 8; ++j) u.bytes[i + j] = static_cast<uint8_t>(v >> (8 * j));
+    }
+    member_id = u.to_base64();
+  }
   consumer_member member;  // the member before this heartbeat (empty when new)
   member.member_id = member_id;
   bool known = false;
