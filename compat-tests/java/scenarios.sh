@@ -363,7 +363,7 @@ scenario_consumer_protocol_group() {
   a=$!
   wait_members "$g" 60 6
   timeout -k 5 150 "$KAFKA_HOME/bin/kafka-console-consumer.sh" --bootstrap-server "$BOOTSTRAP" --topic "$t" \
-    --group "$g" --consumer-property group.protocol=consumer > "$SC_DIR/b.out" 2> "$SC_DIR/b.err" &
+    --group "$g" --consumer-property group.protocol=consumer --from-beginning > "$SC_DIR/b.out" 2> "$SC_DIR/b.err" &
   b=$!
   wait_members "$g" 60 3 3 || { kill "$a" "$b"; return 1; }
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --state
@@ -373,7 +373,9 @@ scenario_consumer_protocol_group() {
   kill -TERM "$b"; wait "$b" 2>/dev/null
   wait_members "$g" 60 6 || { kill "$a"; return 1; }
   kill -TERM "$a"; wait "$a" 2>/dev/null
-  [ "$(wc -l < "$SC_DIR/a.out")" -ge 60 ] || [ "$(cat "$SC_DIR/a.out" "$SC_DIR/b.out" | sort -u | wc -l)" -ge 60 ] ||
+  # Every record was read by one of them (a partition whose commit did not
+  # land before it moved is read again from the beginning by its new owner).
+  [ "$(cat "$SC_DIR/a.out" "$SC_DIR/b.out" | sort -u | wc -l)" -ge 60 ] ||
     fail "the two consumers did not read all 60 records"
   # Listing by type: the consumer group, not as classic.
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list --type consumer
