@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "broker/test/admin_fixture.h"
 #include "broker/test/data_topics_fixture.h"
 #include "broker/test/wire_client.h"
 #include "protocol/error_code.h"
@@ -140,6 +141,67 @@ TEST_F(ConsumerGroupWire, BadHeartbeatsGetKafkasErrors) {
   auto unknown_group = stranger;
   unknown_group.group_id = "no-such-group";
   EXPECT_EQ(err(call<hb_response>(1, unknown_group).error_code), error_code::group_id_not_found);
+}
+
+class ConsumerGroupRestart : public admin_fixture {
+ protected:
+  std::vector<std::pair<std::string, std::string>> extra_config() const override {
+    return {{"offsets.topic.replication.factor", "1"}, {"offsets.topic.num.partitions", "1"}};
+  }
+  void await_coordinator() {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      protocol::find_coordinator_request r;
+      r.key = "any";
+      auto a = call<protocol::find_coordinator_response>(3, r);
+      if (a && a->error_code == 0) return;
+      std::this_thread::yield();
+    }
+    FAIL() << "no coordinator";
+  }
+  hb_response beat(hb_request r) {
+    auto a = call<hb_response>(1, r);
+    EXPECT_TRUE(a);
+    return a.value_or(hb_response{});
+  }
+};
+
+TEST_F(ConsumerGroupRestart, AGroupComesBackAfterARestartWithItsEpochsAndAssignments) {
+  await_coordinator();
+  const uuid id = create_topic_via_api(port(), "cg-restart", 2);
+  hb_request j;
+  j.group_id = "cg";
+  j.member_id = "member-one";
+  j.rebalance_timeout_ms = 30000;
+  j.subscribed_topic_names = std::vector<std::string>{"cg-restart"};
+  j.topic_partitions.emplace();
+  auto first = beat(j);
+  ASSERT_EQ(first.error_code, 0) << first.error_message.value_or("");
+  ASSERT_EQ(first.member_epoch, 1);
+  protocol::consumer_group_describe_request d;
+  d.group_ids = {"cg"};
+  auto before = call<protocol::consumer_group_describe_response>(0, d);
+  ASSERT_TRUE(before);
+
+  restart();
+  await_coordinator();
+  auto after = call<protocol::consumer_group_describe_response>(0, d);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->groups.at(0).error_code, 0);
+  EXPECT_EQ(after->groups[0].group_epoch, before->groups[0].group_epoch);
+  EXPECT_EQ(after->groups[0].assignment_epoch, before->groups[0].assignment_epoch);
+  ASSERT_EQ(after->groups[0].members.size(), 1u);
+  EXPECT_EQ(after->groups[0].members[0].member_epoch, 1);
+  EXPECT_EQ(after->groups[0].members[0].assignment, before->groups[0].members[0].assignment);
+  // The member carries on at its epoch, owning what it had.
+  hb_request again;
+  again.group_id = "cg";
+  again.member_id = "member-one";
+  again.member_epoch = 1;
+  again.topic_partitions = std::vector<hb_request::TopicPartitions>{{id, {0, 1}, {}}};
+  auto next = beat(again);
+  EXPECT_EQ(next.error_code, 0) << next.error_message.value_or("");
+  EXPECT_EQ(next.member_epoch, 1);
 }
 
 }  // namespace
