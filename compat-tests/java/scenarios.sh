@@ -366,6 +366,11 @@ scenario_consumer_protocol_group() {
     --group "$g" --consumer-property group.protocol=consumer --from-beginning > "$SC_DIR/b.out" 2> "$SC_DIR/b.err" &
   b=$!
   wait_members "$g" 60 3 3 || { kill "$a" "$b"; return 1; }
+  # The offsets view: six partition rows, each owned by one of the two members.
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t && $7 != "-" { print $7 }' "$OUT" | sort -u | wc -l)" = 2 ] &&
+    [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t' "$OUT" | wc -l)" = 6 ] ||
+    { kill "$a" "$b"; fail "--describe: $(tr '\n' ';' < "$OUT")"; }
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --state
   # GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS
   awk -v g="$g" '$1 == g && / uniform / && / Stable / && $NF == 2 { ok = 1 } END { exit !ok }' "$OUT" ||

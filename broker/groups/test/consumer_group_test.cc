@@ -256,6 +256,31 @@ TEST_F(consumer_group_test, JoinGroupOnAConsumerGroupWithMembersIsAnInconsistent
   EXPECT_EQ(err(j->error_code), error_code::inconsistent_group_protocol);
 }
 
+TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFound) {
+  auto [id, joined] = join_new("g");  // a classic member (its join waits for the initial delay)
+  auto r = hb(join_request("m1"));
+  EXPECT_EQ(err(r.error_code), error_code::group_id_not_found);
+  EXPECT_EQ(r.error_message, "Group g is not a consumer group");
+}
+
+TEST_F(consumer_group_test, AnEmptyClassicGroupBecomesAConsumerGroupAndKeepsItsOffsets) {
+  ASSERT_EQ(err(commit("g", "", -1, "t", 0, 42)->topics[0].partitions[0].error_code), error_code::none);
+  auto r = hb(join_request("m1"));
+  EXPECT_EQ(err(r.error_code), error_code::none);
+  EXPECT_TRUE(c().consumer_group_of("g"));
+  EXPECT_EQ(committed("g", "t", 0), 42);
+}
+
+TEST_F(consumer_group_test, AJoinGroupToAnEmptyConsumerGroupMakesItClassicAgain) {
+  hb(join_request("m1"));
+  hb(beat("m1", leave_group_member_epoch, {}));
+  auto [id, joined] = join_new("g");
+  EXPECT_FALSE(c().consumer_group_of("g"));
+  advance(3001);  // the initial rebalance delay
+  ASSERT_TRUE(joined.ready());
+  EXPECT_EQ(err(joined->error_code), error_code::none);
+}
+
 TEST_F(consumer_group_test, TheGroupComesBackFromItsRecords) {
   hb(join_request("m1"));
   hb(join_request("m2"));
