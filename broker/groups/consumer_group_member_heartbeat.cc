@@ -71,6 +71,66 @@ hb_response::Assignment response_assignment(const topic_assignment& a) {
   return out;
 }
 
+// The member a heartbeat speaks for, or the error Kafka's
+// getOrMaybeSubscribe{Dynamic,Static}ConsumerGroupMember would throw.
+struct member_lookup {
+  std::optional<std::pair<error_code, std::string>> error;
+  consumer_member member;  // the member before this heartbeat (empty when new)
+  bool known = false;
+  std::optional<std::string> replaced_static;  // the member id a rejoining static member replaces
+};
+
+member_lookup find_heartbeat_member(const consumer_group& g, const hb_request& r, const std::string& member_id,
+                                    const owned_partitions& owned) {
+  member_lookup out;
+  auto fail = [&](error_code e, std::string message) {
+    out.error.emplace(e, std::move(message));
+    return out;
+  };
+  const bool joining = r.member_epoch == 0;
+  out.member.member_id = member_id;
+  if (!r.instance_id) {
+    auto it = g.members.find(member_id);
+    if (it == g.members.end()) {
+      if (!joining)
+        return fail(error_code::unknown_member_id,
+                    "Member " + member_id + " is not a member of group " + r.group_id + ".");
+      return out;
+    }
+    if (auto e = member_epoch_error(it->second, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
+    out.member = it->second;
+    out.known = true;
+    return out;
+  }
+  const consumer_member* s = g.static_member(*r.instance_id);
+  if (joining) {
+    if (!s) return out;
+    if (s->member_epoch != leave_group_static_member_epoch)
+      return fail(error_code::unreleased_instance_id,
+                  "Static member " + member_id + " with instance id " + *r.instance_id +
+                      " cannot join the group because the instance id is owned by " + s->member_id + " member.");
+    out.member = *s;
+    if (s->member_id == member_id) {
+      out.known = true;
+      return out;
+    }
+    // The new member takes the previous one's place, assignment included.
+    out.member.member_id = member_id;
+    out.member.member_epoch = 0;
+    out.member.previous_member_epoch = 0;
+    out.replaced_static = s->member_id;
+    return out;
+  }
+  if (!s) return fail(error_code::unknown_member_id, "Instance id " + *r.instance_id + " is unknown.");
+  if (s->member_id != member_id)
+    return fail(error_code::fenced_instance_id, "Static member " + member_id + " with instance id " + *r.instance_id +
+                                                    " was fenced by member " + s->member_id + ".");
+  if (auto e = member_epoch_error(*s, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
+  out.member = *s;
+  out.known = true;
+  return out;
+}
+
 }  // namespace
 
 std::string preferred_consumer_assignor(const consumer_group& g, const std::vector<std::string>& configured) {
@@ -126,49 +186,11 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
     }
     member_id = u.to_base64();
   }
-  consumer_member member;  // the member before this heartbeat (empty when new)
-  member.member_id = member_id;
-  bool known = false;
-  std::optional<std::string> replaced_static;  // the member id a rejoining static member replaces
-  if (!r.instance_id) {
-    auto it = g0.members.find(member_id);
-    if (it != g0.members.end()) {
-      member = it->second;
-      known = true;
-    } else if (!joining) {
-      return fail(error_code::unknown_member_id, "Member " + member_id + " is not a member of group " + r.group_id + ".");
-    }
-    if (known)
-      if (auto e = member_epoch_error(member, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
-  } else {
-    const consumer_member* s = g0.static_member(*r.instance_id);
-    if (joining) {
-      if (s) {
-        if (s->member_epoch != leave_group_static_member_epoch)
-          return fail(error_code::unreleased_instance_id,
-                      "Static member " + member_id + " with instance id " + *r.instance_id +
-                          " cannot join the group because the instance id is owned by " + s->member_id + " member.");
-        if (s->member_id != member_id) {
-          member = *s;  // the new member takes the previous one's place, assignment included
-          member.member_id = member_id;
-          member.member_epoch = 0;
-          member.previous_member_epoch = 0;
-          replaced_static = s->member_id;
-        } else {
-          member = *s;
-          known = true;
-        }
-      }
-    } else {
-      if (!s) return fail(error_code::unknown_member_id, "Instance id " + *r.instance_id + " is unknown.");
-      if (s->member_id != member_id)
-        return fail(error_code::fenced_instance_id, "Static member " + member_id + " with instance id " +
-                                                        *r.instance_id + " was fenced by member " + s->member_id + ".");
-      if (auto e = member_epoch_error(*s, r.member_epoch, owned)) return fail(error_code::fenced_member_epoch, *e);
-      member = *s;
-      known = true;
-    }
-  }
+  auto found = find_heartbeat_member(g0, r, member_id, owned);
+  if (found.error) return fail(found.error->first, found.error->second);
+  consumer_member& member = found.member;
+  bool known = found.known;
+  const std::optional<std::string>& replaced_static = found.replaced_static;
 
   // ---- 1. create or update the member ----
   const int64_t now = now_ms_();
@@ -256,49 +278,12 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   }
 
   // ---- 2. the target assignment ----
-  if (g.group_epoch > g.assignment_epoch) {
-    assignment_input in;
-    std::map<std::string, uuid> ids;
-    for (const auto& [name, t] : g.subscription_metadata) {
-      in.topic_partitions[t.id] = t.num_partitions;
-      ids[name] = t.id;
-    }
-    for (const auto& [mid, m] : g.members) {
-      auto& am = in.members[mid];
-      for (const auto& name : m.subscribed_topic_names)
-        if (auto it = ids.find(name); it != ids.end()) am.subscribed_topic_ids.insert(it->second);
-      if (auto t = g.target_assignment.find(mid); t != g.target_assignment.end()) am.current_target = t->second;
-    }
-    auto target = run_assignor(preferred_consumer_assignor(g, config_.consumer_assignors), in);
-    for (auto& [mid, a] : target) {
-      auto it = g.target_assignment.find(mid);
-      if (it != g.target_assignment.end() && it->second == a) continue;
-      res.records.push_back(
-          record(consumer_record_type::target_assignment_member, g.group_id, mid, encode_target_member_value(a)));
-      g.target_assignment[mid] = a;
-    }
-    g.assignment_epoch = g.group_epoch;
-    res.records.push_back(record(consumer_record_type::target_assignment_metadata, g.group_id, "",
-                                 encode_assignment_epoch_value(g.assignment_epoch)));
-  }
+  if (g.group_epoch > g.assignment_epoch) update_target_assignment(g, res.records);
 
   // ---- 3. reconcile ----
   consumer_member& current = g.members.at(member_id);
   const topic_assignment before = current.assigned_partitions;
-  consumer_member next = reconcile(
-      current, g.assignment_epoch, g.target_assignment[member_id],
-      [&g](const uuid& t, int32_t p) { return g.current_partition_epoch(t, p); }, owned);
-  if (!next.same_assignment(current)) {
-    g.set_member_assignment(current, next);
-    res.records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, member_id,
-                                 encode_current_assignment_value(current)));
-    if (current.state == member_state::unrevoked_partitions) {
-      current.rebalance_deadline_ms = now + current.rebalance_timeout_ms;
-      current.rebalance_deadline_epoch = current.member_epoch;
-    } else {
-      current.rebalance_deadline_ms.reset();
-    }
-  }
+  reconcile_member(g, current, owned, now, res.records);
   current.session_deadline_ms = now + config_.consumer_session_timeout_ms;
 
   res.response.member_id = member_id;
@@ -308,6 +293,53 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   if (full_request || before != current.assigned_partitions)
     res.response.assignment = response_assignment(current.assigned_partitions);
   return res;
+}
+
+// TargetAssignmentBuilder: runs the group's assignor over its members and
+// subscribed topics; writes the members whose target changed, then the epoch.
+void group_coordinator::update_target_assignment(consumer_group& g, std::vector<coordinator_record>& records) {
+  assignment_input in;
+  std::map<std::string, uuid> ids;
+  for (const auto& [name, t] : g.subscription_metadata) {
+    in.topic_partitions[t.id] = t.num_partitions;
+    ids[name] = t.id;
+  }
+  for (const auto& [mid, m] : g.members) {
+    auto& am = in.members[mid];
+    for (const auto& name : m.subscribed_topic_names)
+      if (auto it = ids.find(name); it != ids.end()) am.subscribed_topic_ids.insert(it->second);
+    if (auto t = g.target_assignment.find(mid); t != g.target_assignment.end()) am.current_target = t->second;
+  }
+  auto target = run_assignor(preferred_consumer_assignor(g, config_.consumer_assignors), in);
+  for (auto& [mid, a] : target) {
+    auto it = g.target_assignment.find(mid);
+    if (it != g.target_assignment.end() && it->second == a) continue;
+    records.push_back(
+        record(consumer_record_type::target_assignment_member, g.group_id, mid, encode_target_member_value(a)));
+    g.target_assignment[mid] = a;
+  }
+  g.assignment_epoch = g.group_epoch;
+  records.push_back(record(consumer_record_type::target_assignment_metadata, g.group_id, "",
+                           encode_assignment_epoch_value(g.assignment_epoch)));
+}
+
+// GroupMetadataManager.maybeReconcile: one step towards the target; the
+// revocation deadline runs while the member has partitions to give up.
+void group_coordinator::reconcile_member(consumer_group& g, consumer_member& current, const owned_partitions& owned,
+                                         int64_t now, std::vector<coordinator_record>& records) {
+  consumer_member next = reconcile(
+      current, g.assignment_epoch, g.target_assignment[current.member_id],
+      [&g](const uuid& t, int32_t p) { return g.current_partition_epoch(t, p); }, owned);
+  if (next.same_assignment(current)) return;
+  g.set_member_assignment(current, next);
+  records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, current.member_id,
+                           encode_current_assignment_value(current)));
+  if (current.state == member_state::unrevoked_partitions) {
+    current.rebalance_deadline_ms = now + current.rebalance_timeout_ms;
+    current.rebalance_deadline_epoch = current.member_epoch;
+  } else {
+    current.rebalance_deadline_ms.reset();
+  }
 }
 
 }  // namespace samsa::broker::groups

@@ -235,6 +235,9 @@ class group_coordinator {
   // Removes a member and bumps the group epoch (Kafka's consumerGroupFenceMember);
   // appends the records to `records`.
   void fence_consumer_member(consumer_group& g, const std::string& member_id, std::vector<coordinator_record>& records);
+  void update_target_assignment(consumer_group& g, std::vector<coordinator_record>& records);
+  void reconcile_member(consumer_group& g, consumer_member& current, const std::optional<topic_assignment>& owned,
+                        int64_t now, std::vector<coordinator_record>& records);
   void expire_consumer_timers(outbox& out, int64_t now);
   // JoinGroup on a consumer group: an empty one becomes a classic group
   // (tombstones for its records, as Kafka's downgrade of an empty group);
