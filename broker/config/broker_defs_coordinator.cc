@@ -40,23 +40,27 @@ constexpr config_def defs[] = {
 
     // --- Consumer group protocol (KIP-848) ----------------------------------------
     define("group.consumer.session.timeout.ms", int32, value("45000"), at_least(1), medium,
-           "Session timeout of consumer-protocol members."),
+           "Session timeout of consumer-protocol members.")
+        .effective(),
     define("group.consumer.min.session.timeout.ms", int32, value("45000"), at_least(1), medium,
            "Shortest session timeout of consumer-protocol members."),
     define("group.consumer.max.session.timeout.ms", int32, value("60000"), at_least(1), medium,
            "Longest session timeout of consumer-protocol members."),
     define("group.consumer.heartbeat.interval.ms", int32, value("5000"), at_least(1), medium,
-           "Heartbeat interval given to consumer-protocol members."),
+           "Heartbeat interval given to consumer-protocol members.")
+        .effective(),
     define("group.consumer.min.heartbeat.interval.ms", int32, value("5000"), at_least(1), medium,
            "Shortest heartbeat interval of consumer-protocol members."),
     define("group.consumer.max.heartbeat.interval.ms", int32, value("15000"), at_least(1), medium,
            "Longest heartbeat interval of consumer-protocol members."),
     define("group.consumer.max.size", int32, value("2147483647"), at_least(1), medium,
-           "Most members of a consumer-protocol group."),
+           "Most members of a consumer-protocol group.")
+        .effective(),
     define("group.consumer.assignors", list,
            value("org.apache.kafka.coordinator.group.assignor.UniformAssignor,"
                  "org.apache.kafka.coordinator.group.assignor.RangeAssignor"),
-           medium, "Server-side assignors; the first is the default."),
+           medium, "Server-side assignors (uniform, range); the first is the default.")
+        .effective(),
     define("group.consumer.migration.policy", string, value("bidirectional"),
            case_insensitive_string("bidirectional", "upgrade", "downgrade", "disabled"), medium,
            "Which conversions between classic and consumer groups are allowed for non-empty groups."),

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "broker/groups/consumer_group.h"
 #include "protocol/error_code.h"
 #include "protocol/generated/join_group.h"
 #include "protocol/generated/sync_group.h"
@@ -126,6 +128,10 @@ class classic_group {
   // Topics the members subscribe to (consumer protocol), when known.
   std::optional<std::set<std::string>> subscribed_topics;
   std::map<topic_partition_key, committed_offset> offsets;
+  // Set when this is a consumer group (KIP-848): then the classic fields
+  // above stay as for an Empty group without protocol (no members, generation
+  // 0), and this holds the group; the committed offsets stay in `offsets`.
+  std::unique_ptr<consumer_group> consumer;
 
   bool in(group_state s) const { return state == s; }
   void transition_to(group_state s, int64_t now_ms);

@@ -111,10 +111,14 @@ int64_t load_consumer_offsets(broker_services& services, group_coordinator& coor
             continue;
           }
           if (!record.key) continue;
-          auto key = decode_key(*record.key);
-          if (!key) continue;
-          if (transactional) coordinator.replay_transactional(pid, static_cast<int32_t>(p), *key, record.value);
-          else coordinator.replay(*key, record.value);
+          if (auto key = decode_key(*record.key)) {
+            if (transactional) coordinator.replay_transactional(pid, static_cast<int32_t>(p), *key, record.value);
+            else coordinator.replay(*key, record.value);
+          } else if (auto consumer_key = decode_consumer_key(*record.key)) {
+            coordinator.replay(*consumer_key, record.value);
+          } else {
+            continue;
+          }
           ++replayed;
         }
       }

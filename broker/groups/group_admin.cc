@@ -22,6 +22,20 @@ std::vector<protocol::list_groups_response::ListedGroup> group_coordinator::list
   if (stopped_) return out;
   for (const auto& [id, g] : groups_) {
     if (g->in(group_state::dead)) continue;
+    if (g->consumer) {  // a consumer group (KIP-848): type "consumer", protocol type "consumer"
+      std::string cstate(consumer_state_name(g->consumer->state()));
+      std::string lower_state = cstate;
+      std::transform(lower_state.begin(), lower_state.end(), lower_state.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      if (!states_lower.empty() && !states_lower.contains(lower_state)) continue;
+      if (!types_lower.empty() && !types_lower.contains("consumer")) continue;
+      auto& l = out.emplace_back();
+      l.group_id = id;
+      l.protocol_type = "consumer";
+      l.group_state = cstate;
+      l.group_type = "consumer";
+      continue;
+    }
     std::string state(state_name(g->state));
     std::transform(state.begin(), state.end(), state.begin(), [](unsigned char c) { return std::tolower(c); });
     if (!states_lower.empty() && !states_lower.contains(state)) continue;
@@ -44,7 +58,9 @@ protocol::describe_groups_response::DescribedGroup group_coordinator::describe_g
     return d;
   }
   const classic_group* g = find(group_id);
-  if (!g || g->in(group_state::dead)) {
+  // A consumer group is not a classic group: Kafka's DescribeGroups v0-5 answer
+  // it as Dead, without an error.
+  if (!g || g->in(group_state::dead) || g->consumer) {
     d.group_state = std::string(state_name(group_state::dead));
     return d;
   }
@@ -98,7 +114,7 @@ void group_coordinator::delete_groups(
       error_code e = error_code::none;
       if (stopped_) e = error_code::not_coordinator;
       else if (!g || g->in(group_state::dead)) e = error_code::group_id_not_found;
-      else if (!g->in(group_state::empty)) e = error_code::non_empty_group;
+      else if (g->consumer ? !g->consumer->empty() : !g->in(group_state::empty)) e = error_code::non_empty_group;
       if (e != error_code::none) {
         out.calls.push_back([settle, i, e] { settle(i, e); });
         continue;
@@ -110,11 +126,15 @@ void group_coordinator::delete_groups(
         r.key = encode_key(offset_commit_key{g->group_id, key.first, key.second});
         records.push_back(std::move(r));
       }
-      coordinator_record r;
-      r.key = encode_key(group_metadata_key{g->group_id});
-      records.push_back(std::move(r));
+      if (g->consumer) {
+        consumer_group_tombstones(*g->consumer, records);
+      } else {
+        coordinator_record r;
+        r.key = encode_key(group_metadata_key{g->group_id});
+        records.push_back(std::move(r));
+      }
       write(out, g->group_id, std::move(records), [this, settle, i](outbox& o, classic_group* grp, error_code err) {
-        if (err == error_code::none && grp && grp->in(group_state::empty)) {
+        if (err == error_code::none && grp && grp->in(group_state::empty) && (!grp->consumer || grp->consumer->empty())) {
           grp->transition_to(group_state::dead, wall_ms_());
           const std::string id = grp->group_id;
           groups_.erase(id);
@@ -137,7 +157,7 @@ void group_coordinator::replay(const record_key& key, std::optional<std::span<co
     if (!value) {
       if (classic_group* g = find(k->group)) {
         g->offsets.erase({k->topic, k->partition});
-        if (g->offsets.empty() && !g->protocol_type && g->members.empty() && g->generation_id == 0)
+        if (g->offsets.empty() && !g->protocol_type && g->members.empty() && g->generation_id == 0 && !g->consumer)
           groups_.erase(k->group);
       }
       return;
@@ -152,13 +172,15 @@ void group_coordinator::replay(const record_key& key, std::optional<std::span<co
   if (!value) {
     classic_group* g = find(k.group);
     if (!g) return;
-    if (g->offsets.empty()) {
+    if (g->offsets.empty() && !g->consumer) {
       groups_.erase(k.group);
       return;
     }
     auto offsets = std::move(g->offsets);
+    auto consumer = std::move(g->consumer);
     auto fresh = std::make_unique<classic_group>(k.group, wall_ms_());
     fresh->offsets = std::move(offsets);
+    fresh->consumer = std::move(consumer);
     groups_[k.group] = std::move(fresh);
     return;
   }
@@ -198,6 +220,8 @@ void group_coordinator::loaded() {
     g->previous_state = group_state::empty;
     g->compute_subscribed_topics();
     for (auto& [mid, m] : g->members) m.heartbeat_deadline_ms = now + m.session_timeout_ms;
+    if (g->consumer)  // Kafka's onLoaded: a fresh session for every consumer group member
+      for (auto& [mid, m] : g->consumer->members) m.session_deadline_ms = now + config_.consumer_session_timeout_ms;
   }
 }
 

@@ -140,7 +140,10 @@ void group_coordinator::join_group(const join_origin& origin, protocol::join_gro
     } else {
       const bool unknown_member = request.member_id.empty();
       classic_group* group = find(request.group_id);
-      if (!group && !unknown_member) {
+      // A consumer group (KIP-848): see join_consumer_group_allowed.
+      if (group && group->consumer && !join_consumer_group_allowed(out, *group)) {
+        out.answer(std::move(done), join_error(error_code::inconsistent_group_protocol, request.member_id));
+      } else if (!group && !unknown_member) {
         out.answer(std::move(done), join_error(error_code::unknown_member_id, request.member_id));
       } else {
         const bool created = !group;
@@ -640,6 +643,7 @@ void group_coordinator::tick(int64_t now_ms) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopped_) {
       for (auto& [id, g] : groups_) expire_timers(out, *g, now_ms);
+      expire_consumer_timers(out, now_ms);
       if (!next_offsets_cleanup_ms_) next_offsets_cleanup_ms_ = now_ms + config_.offsets_retention_check_interval_ms;
       if (*next_offsets_cleanup_ms_ <= now_ms) {
         next_offsets_cleanup_ms_ = now_ms + config_.offsets_retention_check_interval_ms;

@@ -37,8 +37,11 @@
 #include <vector>
 
 #include "broker/groups/classic_group.h"
+#include "broker/groups/consumer_group_records.h"
 #include "broker/groups/consumer_offsets_records.h"
 #include "broker/groups/group_log.h"
+#include "protocol/generated/consumer_group_describe.h"
+#include "protocol/generated/consumer_group_heartbeat.h"
 #include "protocol/generated/delete_groups.h"
 #include "protocol/generated/describe_groups.h"
 #include "protocol/generated/heartbeat.h"
@@ -62,6 +65,26 @@ struct coordinator_config {
   int32_t offsets_topic_partitions = 50;
   int64_t offsets_retention_ms = 7LL * 24 * 60 * 60 * 1000;  // offsets.retention.minutes
   int64_t offsets_retention_check_interval_ms = 600000;      // offsets.retention.check.interval.ms
+  // ---- consumer groups (KIP-848), group.consumer.* ----
+  int32_t consumer_session_timeout_ms = 45000;
+  int32_t consumer_heartbeat_interval_ms = 5000;
+  int32_t consumer_max_size = INT32_MAX;
+  // Short names ("uniform", "range") of group.consumer.assignors; the first is the default.
+  std::vector<std::string> consumer_assignors = {"uniform", "range"};
+};
+
+// What the coordinator knows of a topic (from the broker's metadata image).
+struct topic_info {
+  uuid id;
+  int32_t num_partitions = 0;
+};
+using topic_lookup_fn = std::function<std::optional<topic_info>(const std::string& name)>;
+
+// Who sent a ConsumerGroupHeartbeat.
+struct heartbeat_origin {
+  int16_t api_version = 0;
+  std::string client_id;
+  std::string client_host;
 };
 
 // Who sent a JoinGroup.
@@ -111,6 +134,22 @@ class group_coordinator {
   protocol::leave_group_response leave_group(const std::vector<protocol::leave_group_request::MemberIdentity>& members,
                                              const std::string& group_id);
 
+  // ---- the consumer protocol (KIP-848) -----------------------------------------
+  // Where topic names are resolved (the broker's metadata image); without
+  // one every topic is unknown.
+  void set_topic_lookup(topic_lookup_fn lookup);
+  // ConsumerGroupHeartbeat: answers once the records it wrote are durable
+  // (at once when it wrote none). The handler has checked coordinator
+  // ownership; everything else is checked here, as Kafka's
+  // GroupCoordinatorService and GroupMetadataManager do.
+  void consumer_group_heartbeat(const heartbeat_origin& origin, protocol::consumer_group_heartbeat_request request,
+                                std::function<void(protocol::consumer_group_heartbeat_response)> done);
+  protocol::consumer_group_describe_response::DescribedGroup consumer_group_describe(const std::string& group_id);
+  // OffsetFetch v9+ of a consumer group: ConsumerGroup.validateOffsetFetch
+  // (none for classic groups and unknown groups).
+  protocol::error_code validate_offset_fetch(const std::string& group_id, const std::optional<std::string>& member_id,
+                                             int32_t member_epoch);
+
   // ---- offsets ----------------------------------------------------------------
   // Answers the partitions given, in order, once their records are durable
   // (the handler has already answered unknown topics, as KafkaApis does).
@@ -156,6 +195,8 @@ class group_coordinator {
   // Applies one record of __consumer_offsets (loading at startup): the last
   // value of a key wins, a tombstone deletes.
   void replay(const record_key& key, std::optional<std::span<const uint8_t>> value);
+  // The same for a consumer group record (consumer_group_records.h).
+  void replay(const consumer_record_key& key, std::optional<std::span<const uint8_t>> value);
   // After loading: groups with members become Stable with fresh session
   // timers (Kafka's onLoaded).
   void loaded();
@@ -164,6 +205,8 @@ class group_coordinator {
 
   // ---- introspection (tests) ---------------------------------------------------
   std::optional<group_state> state_of(const std::string& group_id);
+  // A copy of a consumer group, or nullopt when the id is not a consumer group.
+  std::optional<consumer_group> consumer_group_of(const std::string& group_id);
   int32_t generation_of(const std::string& group_id);
 
  private:
@@ -210,6 +253,27 @@ class group_coordinator {
   group_metadata_value metadata_value(const classic_group& g,
                                       const std::map<std::string, std::vector<uint8_t>>* assignment) const;
   std::string new_member_id(const std::string& prefix);
+
+  // ---- consumer groups (consumer_group_heartbeat.cc, consumer_group_admin.cc) ----
+  struct heartbeat_result;
+  heartbeat_result consumer_heartbeat_locked(const heartbeat_origin& origin,
+                                             const protocol::consumer_group_heartbeat_request& r);
+  heartbeat_result consumer_leave_locked(const protocol::consumer_group_heartbeat_request& r);
+  // Removes a member and bumps the group epoch (Kafka's consumerGroupFenceMember);
+  // appends the records to `records`.
+  void fence_consumer_member(consumer_group& g, const std::string& member_id, std::vector<coordinator_record>& records);
+  void update_target_assignment(consumer_group& g, std::vector<coordinator_record>& records);
+  void reconcile_member(consumer_group& g, consumer_member& current, const std::optional<topic_assignment>& owned,
+                        int64_t now, std::vector<coordinator_record>& records);
+  void expire_consumer_timers(outbox& out, int64_t now);
+  // JoinGroup on a consumer group: an empty one becomes a classic group
+  // (tombstones for its records, as Kafka's downgrade of an empty group);
+  // false for a group with members (classic members in consumer groups are
+  // not supported: INCONSISTENT_GROUP_PROTOCOL).
+  bool join_consumer_group_allowed(outbox& out, classic_group& g);
+  // Tombstones for every consumer group record of an empty group.
+  static void consumer_group_tombstones(const consumer_group& g, std::vector<coordinator_record>& records);
+  topic_lookup_fn topic_lookup_;  // set before serving
   protocol::join_group_response current_generation_response(const classic_group& g, const std::string& member_id,
                                                             bool with_members) const;
 

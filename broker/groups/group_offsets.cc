@@ -147,8 +147,11 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
       }
     }
     if (g && e == error_code::none)
-      e = validate_offset_commit(*g, request.member_id, request.group_instance_id,
-                                 request.generation_id_or_member_epoch);
+      e = g->consumer  // a consumer group (KIP-848): ConsumerGroup.validateOffsetCommit
+              ? g->consumer->validate_offset_commit(request.member_id, request.generation_id_or_member_epoch,
+                                                    api_version)
+              : validate_offset_commit(*g, request.member_id, request.group_instance_id,
+                                       request.generation_id_or_member_epoch);
     if (e != error_code::none) {
       fail_all(e);
       out.answer(std::move(done), *response);
@@ -285,7 +288,8 @@ void group_coordinator::delete_offsets(protocol::offset_delete_request request,
       for (const auto& t : request.topics) {
         auto& rt = response->topics.emplace_back();
         rt.name = t.name;
-        const bool subscribed = !g->in(group_state::empty) && g->is_subscribed_to_topic(t.name);
+        const bool subscribed = g->consumer ? g->consumer->is_subscribed_to_topic(t.name)
+                                            : !g->in(group_state::empty) && g->is_subscribed_to_topic(t.name);
         for (const auto& p : t.partitions) {
           auto& rp = rt.partitions.emplace_back();
           rp.partition_index = p.partition_index;
@@ -331,7 +335,9 @@ void group_coordinator::expire_offsets(outbox& out) {
     // consumers, admin commits), from the commit.
     enum class base { none, state_change, commit } from = base::none;
     bool skip_subscribed = false;
-    if (g.protocol_type) {
+    if (g.consumer) {  // ConsumerGroup: from the commit, except topics the members subscribe to
+      from = base::commit;
+    } else if (g.protocol_type) {
       if (g.in(group_state::empty)) {
         from = base::state_change;
       } else if (g.uses_consumer_protocol() && g.subscribed_topics && g.in(group_state::stable)) {
@@ -345,12 +351,13 @@ void group_coordinator::expire_offsets(outbox& out) {
     auto expired = std::make_shared<std::vector<std::pair<topic_partition_key, int64_t>>>();
     for (const auto& [key, v] : g.offsets) {
       if (skip_subscribed && g.subscribed_topics->contains(key.first)) continue;
+      if (g.consumer && g.consumer->is_subscribed_to_topic(key.first)) continue;
       const int64_t base_ms = from == base::state_change ? g.state_timestamp_ms : v.commit_timestamp_ms;
       const bool is_expired = v.expire_timestamp_ms ? now >= *v.expire_timestamp_ms
                                                     : now - base_ms >= config_.offsets_retention_ms;
       if (is_expired) expired->emplace_back(key, v.commit_timestamp_ms);
     }
-    const bool delete_group = g.in(group_state::empty) && expired->size() == g.offsets.size();
+    const bool delete_group = g.in(group_state::empty) && !g.consumer && expired->size() == g.offsets.size();
     if (expired->empty() && !delete_group) continue;
     std::vector<coordinator_record> records;
     for (const auto& [key, ts] : *expired) {

@@ -1,6 +1,9 @@
 #include "broker/groups/group_service.h"
 
+#include "broker/broker_services.h"
+#include "broker/cluster/metadata_image.h"
 #include "broker/config/broker_config.h"
+#include "broker/groups/assignors.h"
 
 namespace samsa::broker::groups {
 
@@ -14,13 +17,28 @@ coordinator_config coordinator_config_from(const config::broker_config& c) {
   out.offsets_topic_partitions = c.offsets_topic_num_partitions();
   out.offsets_retention_ms = static_cast<int64_t>(c.get_int("offsets.retention.minutes")) * 60 * 1000;
   out.offsets_retention_check_interval_ms = c.get_long("offsets.retention.check.interval.ms");
+  out.consumer_session_timeout_ms = c.get_int("group.consumer.session.timeout.ms");
+  out.consumer_heartbeat_interval_ms = c.get_int("group.consumer.heartbeat.interval.ms");
+  out.consumer_max_size = c.get_int("group.consumer.max.size");
+  out.consumer_assignors.clear();
+  for (const auto& a : c.get_list("group.consumer.assignors"))
+    if (auto name = assignor_short_name(a)) out.consumer_assignors.push_back(*name);
+  if (out.consumer_assignors.empty()) out.consumer_assignors = {"uniform", "range"};
   return out;
 }
 
 group_service::group_service(const config::broker_config& config, broker_services& services)
     : services_(services),
       log_(services),
-      coordinator_(coordinator_config_from(config), log_, steady_now_ms, std::random_device{}(), system_now_ms) {}
+      coordinator_(coordinator_config_from(config), log_, steady_now_ms, std::random_device{}(), system_now_ms) {
+  // Consumer groups resolve subscribed topic names in the current metadata image.
+  coordinator_.set_topic_lookup([&services](const std::string& name) -> std::optional<topic_info> {
+    auto image = services.metadata->current();
+    const topic_metadata* t = image->find_topic(name);
+    if (!t) return std::nullopt;
+    return topic_info{t->id, static_cast<int32_t>(t->partitions.size())};
+  });
+}
 
 group_service::~group_service() {
   stop();

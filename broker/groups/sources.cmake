@@ -4,6 +4,13 @@
 # groups/README.md.
 target_sources(samsa_broker PRIVATE
   groups/classic_group.cc
+  groups/assignors.cc
+  groups/consumer_group.cc
+  groups/consumer_group_admin.cc
+  groups/consumer_group_heartbeat.cc
+  groups/consumer_group_member_heartbeat.cc
+  groups/consumer_group_records.cc
+  groups/reconciliation.cc
   groups/consumer_offsets_records.cc
   groups/consumer_offsets_log.cc
   groups/coordinator_partition.cc
@@ -25,4 +32,6 @@ target_sources(samsa_broker PRIVATE
   handlers/list_groups.cc
   handlers/describe_groups.cc
   handlers/delete_groups.cc
-  handlers/offset_delete.cc)
+  handlers/offset_delete.cc
+  handlers/consumer_group_heartbeat.cc
+  handlers/consumer_group_describe.cc)

@@ -3,7 +3,8 @@
 // by our schemas: OffsetCommit 2-9, OffsetFetch 1-9, FindCoordinator 0-6,
 // JoinGroup 0-9 (4.0.1), Heartbeat 0-4, LeaveGroup 0-5, SyncGroup 0-5,
 // DescribeGroups 0-5 (4.0 has 0-6; our schema stops at 5), ListGroups 0-5,
-// DeleteGroups 0-2, OffsetDelete 0.
+// DeleteGroups 0-2, OffsetDelete 0; the consumer protocol (KIP-848):
+// ConsumerGroupHeartbeat 0-1, ConsumerGroupDescribe 0.
 #include "broker/handlers/find_coordinator.h"
 #include "broker/handlers/group_handlers.h"
 #include "broker/handlers/handler_table.h"
@@ -24,6 +25,8 @@ constexpr api_handler handlers[] = {
     {protocol::api_keys::list_groups, 0, 5, 0, &handle_list_groups},
     {protocol::api_keys::delete_groups, 0, 2, 0, &handle_delete_groups},
     {protocol::api_keys::offset_delete, 0, 0, 0, &handle_offset_delete},
+    {protocol::api_keys::consumer_group_heartbeat, 0, 1, 0, &handle_consumer_group_heartbeat},
+    {protocol::api_keys::consumer_group_describe, 0, 0, 0, &handle_consumer_group_describe},
 };
 
 }  // namespace

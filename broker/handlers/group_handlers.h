@@ -39,5 +39,9 @@ void handle_describe_groups(request_context&& ctx);
 void handle_delete_groups(request_context&& ctx);
 // OffsetDelete (47) v0.
 void handle_offset_delete(request_context&& ctx);
+// ConsumerGroupHeartbeat (68) v0-1 (KIP-848): answered once its records are durable.
+void handle_consumer_group_heartbeat(request_context&& ctx);
+// ConsumerGroupDescribe (69) v0: a classic or unknown group -> GROUP_ID_NOT_FOUND.
+void handle_consumer_group_describe(request_context&& ctx);
 
 }  // namespace samsa::broker

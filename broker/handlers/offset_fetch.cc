@@ -12,10 +12,14 @@ using response_t = protocol::offset_fetch_response;
 using topic_list = std::vector<std::pair<std::string, std::vector<int32_t>>>;
 
 groups::fetched_group fetch_one(request_context& ctx, const std::string& group_id,
-                                const std::optional<topic_list>& topics, bool require_stable) {
+                                const std::optional<topic_list>& topics, bool require_stable,
+                                const std::optional<std::string>& member_id = std::nullopt, int32_t member_epoch = -1) {
   // An empty group id is a group like any other (GroupCoordinatorService.fetchOffsets).
   groups::fetched_group g;
   g.error = check_group_coordinator(ctx, group_id);
+  if (g.error != error_code::none) return g;
+  // v9+: a member of a consumer group fetches with its member id and epoch.
+  g.error = group_coordinator_of(ctx)->validate_offset_fetch(group_id, member_id, member_epoch);
   if (g.error != error_code::none) return g;
   return group_coordinator_of(ctx)->fetch_offsets(group_id, topics, require_stable);
 }
@@ -61,7 +65,8 @@ void handle_offset_fetch(request_context&& ctx) {
       topics.emplace();
       for (const auto& t : *group.topics) topics->emplace_back(t.name, t.partition_indexes);
     }
-    groups::fetched_group g = fetch_one(ctx, group.group_id, topics, request.require_stable);
+    groups::fetched_group g =
+        fetch_one(ctx, group.group_id, topics, request.require_stable, group.member_id, group.member_epoch);
     auto& rg = out.groups.emplace_back();
     rg.group_id = group.group_id;
     rg.error_code = static_cast<int16_t>(g.error);

@@ -327,3 +327,67 @@ scenario_transactions() {
     --isolation-level read_committed --max-messages 5000 --timeout-ms 30000
   grep -q 'Processed a total of 5000 messages' "$ERR" || fail "read_committed consumer: $(grep -m1 Processed "$ERR" || error_line "$ERR")"
 }
+
+# members_with <file> <group> <partitions...>: the --describe --members rows of
+# <group> have exactly these #PARTITIONS values (sorted), one member each.
+members_with() {
+  local f="$1" g="$2"; shift 2
+  local got want
+  got="$(awk -v g="$g" '$1 == g && $(NF) ~ /^[0-9]+$/ { print $(NF) }' "$f" | sort -n | tr '\n' ' ')"
+  want="$(printf '%s\n' "$@" | sort -n | tr '\n' ' ')"
+  [ "$got" = "$want" ]
+}
+
+# wait_members <group> <seconds> <partitions...>: polls kafka-consumer-groups
+# --describe --members until the members hold these partition counts.
+wait_members() {
+  local g="$1" limit="$2"; shift 2
+  local deadline=$((SECONDS + limit))
+  while [ $SECONDS -lt $deadline ]; do
+    tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --members
+    members_with "$OUT" "$g" "$@" && return 0
+    sleep 1
+  done
+  fail "group $g never had members with partitions $*: $(tr '\n' ';' < "$OUT")"
+}
+
+scenario_consumer_protocol_group() {
+  local t g; t="$(topic_name kip848)"; g="cp-$t"
+  create_topic "$t" 6
+  produce_lines "$t" 60
+  # Two console consumers with the KIP-848 protocol share the 6 partitions;
+  # when one stops (it leaves the group), the other gets all six.
+  local a b
+  timeout -k 5 150 "$KAFKA_HOME/bin/kafka-console-consumer.sh" --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --group "$g" --consumer-property group.protocol=consumer --from-beginning > "$SC_DIR/a.out" 2> "$SC_DIR/a.err" &
+  a=$!
+  wait_members "$g" 60 6
+  timeout -k 5 150 "$KAFKA_HOME/bin/kafka-console-consumer.sh" --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --group "$g" --consumer-property group.protocol=consumer --from-beginning > "$SC_DIR/b.out" 2> "$SC_DIR/b.err" &
+  b=$!
+  wait_members "$g" 60 3 3 || { kill "$a" "$b"; return 1; }
+  # The offsets view: six partition rows, each owned by one of the two members.
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t && $7 != "-" { print $7 }' "$OUT" | sort -u | wc -l)" = 2 ] &&
+    [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t' "$OUT" | wc -l)" = 6 ] ||
+    { kill "$a" "$b"; fail "--describe: $(tr '\n' ';' < "$OUT")"; }
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --state
+  # GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS
+  awk -v g="$g" '$1 == g && / uniform / && / Stable / && $NF == 2 { ok = 1 } END { exit !ok }' "$OUT" ||
+    { kill "$a" "$b"; fail "--describe --state: $(tr '\n' ';' < "$OUT")"; }
+  kill -TERM "$b"; wait "$b" 2>/dev/null
+  wait_members "$g" 60 6 || { kill "$a"; return 1; }
+  kill -TERM "$a"; wait "$a" 2>/dev/null
+  # Every record was read by one of them (a partition whose commit did not
+  # land before it moved is read again from the beginning by its new owner).
+  [ "$(cat "$SC_DIR/a.out" "$SC_DIR/b.out" | sort -u | wc -l)" -ge 60 ] ||
+    fail "the two consumers did not read all 60 records"
+  # Listing by type: the consumer group, not as classic.
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list --type consumer
+  grep -q "^$g\b" "$OUT" || fail "--list --type consumer does not show $g: $(tr '\n' ';' < "$OUT")"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list --type classic
+  grep -q "^$g\b" "$OUT" && fail "--list --type classic shows the consumer group $g"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --delete --group "$g"
+  grep -q "Deletion of requested consumer groups ('$g') was successful." "$OUT" || fail "delete printed: $(head -1 "$OUT")"
+  return 0
+}
