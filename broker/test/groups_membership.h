@@ -65,6 +65,34 @@ inline member_events parse_member_output(const std::string& text) {
   return ev;
 }
 
+// librdkafka before 2.10 (confluentinc/librdkafka#4059, fixed by #4908) treats an
+// OffsetCommit answered ILLEGAL_GENERATION during a rebalance as a lost
+// assignment: it drops its partitions and rejoins, and whoever gets them next
+// (often the same member) starts again from the last acknowledged commit. True
+// if that explains a second processing of (partition, offset) first processed
+// by the member that printed `output`: its commit right after the record failed
+// with ILLEGAL_GENERATION and no commit past the record was acknowledged before
+// its assignment next changed.
+inline bool redelivered_after_client_lost_assignment(const std::string& output, int32_t partition, int64_t offset) {
+  std::istringstream in(output);
+  std::string line;
+  const std::string record = "record " + std::to_string(partition) + " " + std::to_string(offset);
+  const std::string failure =
+      "commit_failed " + std::to_string(partition) + " " + std::to_string(offset + 1) + " ILLEGAL_GENERATION";
+  const std::string committed = "committed " + std::to_string(partition) + " ";
+  bool processed = false, failed = false;
+  while (std::getline(in, line)) {
+    if (!processed) {
+      processed = line == record;
+      continue;
+    }
+    if (line == failure) failed = true;
+    if (line.starts_with(committed) && std::stoll(line.substr(committed.size())) > offset) return false;
+    if (line.starts_with("assignment")) return failed;
+  }
+  return false;
+}
+
 // One group_member process.
 class member_process {
  public:
