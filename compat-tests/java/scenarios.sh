@@ -306,8 +306,23 @@ scenario_consumer_groups() {
   awk '{ if ($4 != $5 || $6 != 0) exit 1 }' <<<"$rows" || fail "lag after consuming everything: $(tr '\n' ';' <<<"$rows")"
   [ "$(awk '{ s += $4 } END { print s }' <<<"$rows")" = 100 ] || fail "committed offsets do not sum to 100"
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --group "$g" --topic "$t" --reset-offsets --to-earliest --execute
+  # GROUP TOPIC PARTITION NEW-OFFSET, one row per partition (3.9 prints the rows without newlines)
+  [ "$(grep -oE "$g +$t +[0-9]+ +0( |\$)" "$OUT" | wc -l)" = 2 ] \
+    || fail "--reset-offsets printed: $(tr '\n' ';' < "$OUT")"
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t' "$OUT" | wc -l)" = 2 ] || fail "no partition rows after the reset"
   [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t { s += $4 } END { print s + 0 }' "$OUT")" = 0 ] || fail "offsets not reset to 0"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --delete-offsets --group "$g" --topic "$t"
+  # 4.x: "Request succeeded for deleting offsets from group G."; 3.9: "... succeed ... with topic T group G"
+  grep -qxE "Request succeeded for deleting offsets from group $g\.|Request succeed for deleting offsets with topic $t group $g" \
+    "$OUT" || fail "--delete-offsets printed: $(head -1 "$OUT") $(error_line "$ERR")"
+  # TOPIC PARTITION STATUS, one row per partition (3.9 prints the rows without newlines)
+  [ "$(grep -oE "$t +[0-9]+ +Successful" "$OUT" | wc -l)" = 2 ] \
+    || fail "--delete-offsets partition rows: $(tr '\n' ';' < "$OUT")"
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  # Kafka: "Consumer group 'G' has no active members." and no partition rows (no offsets left)
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t' "$OUT" | wc -l)" = 0 ] \
+    || fail "partitions still described after --delete-offsets: $(tr '\n' ';' < "$OUT")"
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --delete --group "$g"
   grep -q "Deletion of requested consumer groups ('$g') was successful." "$OUT" || fail "delete printed: $(head -1 "$OUT")"
   tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list
