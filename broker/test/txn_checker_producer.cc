@@ -181,6 +181,10 @@ int main(int argc, char** argv) {
       rd_kafka_poll(rk, 0);
     }
     if (static_cast<int>(rng() % 100) < o.abort_percent) {
+      // abort_transaction purges records not sent yet: flush first, so an aborted
+      // transaction's records are in the log and a reader must really skip them.
+      if (rd_kafka_resp_err_t e = rd_kafka_flush(rk, 30'000))
+        say("ERROR " + std::to_string(txn) + " flush before abort: " + rd_kafka_err2name(e));
       abort_txn(rk, txn, count, deadline);
     } else {
       say("COMMITTING " + std::to_string(txn) + " " + std::to_string(count));
