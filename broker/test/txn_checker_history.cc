@@ -1,5 +1,6 @@
 #include "broker/test/txn_checker_history.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <sstream>

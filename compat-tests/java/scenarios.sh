@@ -397,8 +397,9 @@ scenario_transactions_abort() {
   grep -qx "$t:0:3" "$OUT" || fail "log end offset with the open transaction: $(cat "$OUT")"
   tool transactions 60 --bootstrap-server "$BOOTSTRAP" abort --topic "$t" --partition 0 --start-offset 0
   tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe-producers --topic "$t" --partition 0
-  [ "$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")" = -1 ] \
-    || fail "after abort: CurrentTransactionStartOffset '$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")', expected -1"
+  # No open transaction: the tool prints "None" (OptionalLong.empty()).
+  [ "$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")" = None ] \
+    || fail "after abort: CurrentTransactionStartOffset '$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")', expected None"
   produce_lines "$t" 5
   tool console-consumer 90 --bootstrap-server "$BOOTSTRAP" --topic "$t" --partition 0 --offset earliest \
     --isolation-level read_committed --max-messages 5 --timeout-ms 30000 --property print.key=true --property key.separator=:
