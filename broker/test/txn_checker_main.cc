@@ -241,6 +241,9 @@ bool run::run_round(int round) {
     while (!struck && clock_type::now() < deadline) {
       for (int p = 0; p < o_.producers && !struck; ++p) {
         if (committing(p) <= before[static_cast<size_t>(p)]) continue;
+        // 0-15 ms after the COMMITTING line: before EndTxn left, while it is in flight, or after
+        // the coordinator decided, so an unknown outcome can end either way.
+        std::this_thread::sleep_for(std::chrono::milliseconds(rng_() % 16));
         if (kill_producer && p == victim) {
           children[static_cast<size_t>(p)]->signal(SIGKILL);
           ++producer_kills_;
