@@ -2,7 +2,7 @@
 // commit, from one or several transactional producers, one thread each.
 //
 //   txn_bench --bootstrap H:P --topic T --producers N --records R --partitions-per-txn K
-//             --duration-s D [--warmup-txns W] [--id-prefix X] [--value-bytes B]
+//             --duration-s D [--warmup-txns W] [--id-prefix X] [--value-bytes B] [--debug eos,protocol]
 //   txn_bench --probe H:P       prints the FindCoordinator(TRANSACTION) error code
 //
 // Each transaction: begin, R records (100 B) spread round-robin over K
@@ -36,7 +36,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 struct options {
-  std::string bootstrap, topic, id_prefix = "txn-bench";
+  std::string bootstrap, topic, id_prefix = "txn-bench", debug;
   int producers = 1, records = 1, partitions_per_txn = 1, duration_s = 10, warmup_txns = 20, value_bytes = 100;
 };
 
@@ -73,7 +73,8 @@ void producer_thread(const options& o, int index, const clock_type::time_point* 
   rd_kafka_conf_set(conf, "bootstrap.servers", o.bootstrap.c_str(), err, sizeof err);
   rd_kafka_conf_set(conf, "transactional.id", id.c_str(), err, sizeof err);
   rd_kafka_conf_set(conf, "linger.ms", "0", err, sizeof err);
-  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
+  rd_kafka_conf_set(conf, "log_level", o.debug.empty() ? "3" : "7", err, sizeof err);
+  if (!o.debug.empty()) rd_kafka_conf_set(conf, "debug", o.debug.c_str(), err, sizeof err);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) return fail(std::string("rd_kafka_new: ") + err);
   if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, 60'000)) {
@@ -188,6 +189,7 @@ int main(int argc, char** argv) {
     else if (k == "--warmup-txns") o.warmup_txns = std::atoi(v.c_str());
     else if (k == "--id-prefix") o.id_prefix = v;
     else if (k == "--value-bytes") o.value_bytes = std::atoi(v.c_str());
+    else if (k == "--debug") o.debug = v;  // librdkafka debug contexts (e.g. eos,protocol), to stderr
     else {
       std::fprintf(stderr, "txn_bench: unknown option %s\n", k.c_str());
       return 2;

@@ -149,9 +149,10 @@ lines += ["## How to read it", "",
           "  the EndTxn round trip: the coordinator logs PrepareCommit, writes the markers, logs CompleteCommit (Kafka answers",
           "  after PrepareCommit and writes the markers asynchronously).",
           "- *Whole transaction* is begin → produce → flush → commit. Its gap to EndTxn is AddPartitionsToTxn and the produce",
-          "  round trips; with Kafka a new transaction's AddPartitionsToTxn is answered CONCURRENT_TRANSACTIONS while the",
-          "  previous one's markers are still being written, and librdkafka 2.0.2 retries it after 20 ms: a likely cause of",
-          "  Kafka's ~40-50 ms per transaction here (not measured separately).",
+          "  round trips. A broker that answers EndTxn before the markers are written (Kafka does) answers the next",
+          "  transaction's first AddPartitionsToTxn with CONCURRENT_TRANSACTIONS, and librdkafka 2.0.2 retries it after 20 ms,",
+          "  so one producer's transactions are ~20 ms apart at least. Seen with `txn_bench --debug eos,protocol` against",
+          "  Samsa's transaction coordinator (branch txn, 2026-12-07); for Kafka it is the likely cause, not checked.",
           "- Single run on 2 shared cores with other builds running (load average above): differences under ~20 % are noise.",
           ""]
 open(out, "w").write("\n".join(lines))
