@@ -406,3 +406,84 @@ scenario_consumer_protocol_group() {
   grep -q "Deletion of requested consumer groups ('$g') was successful." "$OUT" || fail "delete printed: $(head -1 "$OUT")"
   return 0
 }
+
+# --- transactions (issue 8) beyond the perf-test row: the Java client's exactly-once
+# consume-transform-produce, and kafka-transactions on a hanging transaction. The Java
+# side is java/txn/TxnScenario.java, compiled per scenario against this release's libs/.
+JAVA_SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+# txn_java <seconds> <TxnScenario args...>: compiles (once per scenario) and runs it;
+# OUT/ERR as for tool(); fails the scenario on a non-zero exit, with its FAIL line.
+txn_java() {
+  local limit="$1"; shift
+  if [ ! -f "$SC_DIR/classes/TxnScenario.class" ]; then
+    javac -nowarn -d "$SC_DIR/classes" -cp "$KAFKA_HOME/libs/*" "$JAVA_SUITE_DIR/txn/TxnScenario.java" \
+      > "$SC_DIR/javac.out" 2>&1 || fail "javac TxnScenario.java: $(head -3 "$SC_DIR/javac.out" | tr '\n' ' ')"
+  fi
+  n_tool=$((n_tool + 1))
+  local base; base="$SC_DIR/$(printf '%02d' "$n_tool")-TxnScenario-$1"
+  echo "TxnScenario $*" > "$base.cmd"
+  local rc=0
+  CLASSPATH="$SC_DIR/classes" KAFKA_HEAP_OPTS="-Xmx256M" timeout -k 5 "$limit" \
+    "$KAFKA_HOME/bin/kafka-run-class.sh" TxnScenario "$@" > "$base.out" 2> "$base.err" < /dev/null || rc=$?
+  OUT="$base.out"; ERR="$base.err"
+  [ $rc -ne 124 ] || fail "TxnScenario $1 timed out after ${limit} s: $(error_line "$ERR" "$OUT")"
+  [ $rc -eq 0 ] || fail "TxnScenario $1 exited $rc: $(grep -m1 '^EOS FAIL' "$OUT" || error_line "$ERR" "$OUT")"
+}
+
+# txn_field <file> <column name> <row regex>: the named column of the first row of a
+# kafka-transactions table (tab-separated, header first) whose line matches the regex.
+txn_field() {
+  awk -F'\t' -v col="$2" -v re="$3" '
+    NR == 1 { for (i = 1; i <= NF; i++) { h = $i; gsub(/^ +| +$/, "", h); idx[h] = i } next }
+    $0 ~ re && (col in idx) { v = $idx[col]; gsub(/^ +| +$/, "", v); print v; exit }' "$1"
+}
+
+scenario_transactions_eos() {
+  local in out g x; in="$(topic_name eosin)"; out="$(topic_name eosout)"; g="eos-$in"; x="eos-$in"
+  create_topic "$in" 2
+  create_topic "$out" 2
+  txn_java 240 eos "$BOOTSTRAP" "$in" "$out" "$g" "$x" 300
+  grep -qE '^EOS OK input=300 output=300 ' "$OUT" || fail "consume-transform-produce: $(grep -m1 '^EOS' "$OUT" || tail -1 "$OUT")"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" list
+  [ "$(txn_field "$OUT" TransactionalId "^$x[ \\t]")" = "$x" ] || fail "kafka-transactions list does not show $x: $(tr '\n' ' ' < "$OUT" | cut -c1-200)"
+  [ "$(txn_field "$OUT" TransactionState "^$x[ \\t]")" = CompleteCommit ] \
+    || fail "list: $x in state '$(txn_field "$OUT" TransactionState "^$x[ \\t]")', expected CompleteCommit"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe --transactional-id "$x"
+  [ "$(txn_field "$OUT" TransactionState "$x")" = CompleteCommit ] \
+    || fail "describe: state '$(txn_field "$OUT" TransactionState "$x")', expected CompleteCommit: $(tail -1 "$OUT")"
+  [ "$(txn_field "$OUT" ProducerId "$x")" -ge 0 ] 2>/dev/null || fail "describe: no producer id: $(tail -1 "$OUT")"
+}
+
+scenario_transactions_abort() {
+  local t x; t="$(topic_name hang)"; x="hang-$t"
+  create_topic "$t" 1
+  txn_java 120 hang "$BOOTSTRAP" "$t" "$x" 3
+  grep -qx 'HANGING offset=2' "$OUT" || fail "hanging producer: $(tail -1 "$OUT")"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe-producers --topic "$t" --partition 0
+  local pid; pid="$(txn_field "$OUT" ProducerId '^ *[0-9]')"
+  [ -n "$pid" ] || fail "describe-producers lists no producer: $(tr '\n' ' ' < "$OUT" | cut -c1-200)"
+  [ "$(txn_field "$OUT" CurrentTransactionStartOffset '^ *[0-9]')" = 0 ] \
+    || fail "describe-producers: CurrentTransactionStartOffset '$(txn_field "$OUT" CurrentTransactionStartOffset '^ *[0-9]')', expected 0"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe --transactional-id "$x"
+  [ "$(txn_field "$OUT" TransactionState "$x")" = Ongoing ] || fail "describe: state '$(txn_field "$OUT" TransactionState "$x")', expected Ongoing"
+  [[ ",$(txn_field "$OUT" TopicPartitions "$x" | tr -d ' ')," == *",$t-0,"* ]] \
+    || fail "describe: $t-0 not among the transaction's partitions: $(tail -1 "$OUT")"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" list
+  [ "$(txn_field "$OUT" TransactionState "^$x[ \\t]")" = Ongoing ] || fail "list: $x in state '$(txn_field "$OUT" TransactionState "^$x[ \\t]")', expected Ongoing"
+  # A read_committed reader is stuck below the open transaction: nothing is readable yet.
+  tool get-offsets 60 --bootstrap-server "$BOOTSTRAP" --topic "$t" --time -1
+  grep -qx "$t:0:3" "$OUT" || fail "log end offset with the open transaction: $(cat "$OUT")"
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" abort --topic "$t" --partition 0 --start-offset 0
+  tool transactions 60 --bootstrap-server "$BOOTSTRAP" describe-producers --topic "$t" --partition 0
+  # No open transaction: the tool prints "None" (OptionalLong.empty()).
+  [ "$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")" = None ] \
+    || fail "after abort: CurrentTransactionStartOffset '$(txn_field "$OUT" CurrentTransactionStartOffset "^ *$pid[ \\t]")', expected None"
+  produce_lines "$t" 5
+  tool console-consumer 90 --bootstrap-server "$BOOTSTRAP" --topic "$t" --partition 0 --offset earliest \
+    --isolation-level read_committed --max-messages 5 --timeout-ms 30000 --property print.key=true --property key.separator=:
+  grep -q 'Processed a total of 5 messages' "$ERR" || fail "read_committed after abort: $(grep -m1 Processed "$ERR" || error_line "$ERR")"
+  grep -q 'open' "$OUT" && fail "read_committed consumer read a record of the aborted transaction"
+  grep -E '^k[0-9]+:v[0-9]+$' "$OUT" > "$SC_DIR/consumed.txt" || true
+  cmp -s "$SC_DIR/consumed.txt" "$SC_DIR/input-$t.txt" || fail "read_committed after abort: not the 5 records produced after it"
+}
