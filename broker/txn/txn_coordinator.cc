@@ -512,8 +512,9 @@ void txn_coordinator::remove_expired(outbox& out, int64_t now) {
     transit.state = txn_state::dead;
     transit.partitions.clear();
     transit.last_update_timestamp_ms = now;
-    write(out, md, std::move(transit), [this, id](outbox&, txn_metadata* cur, error_code e) {
-      if (e == error_code::none && cur && cur->state == txn_state::dead) ids_.erase(id);
+    // A named copy: clang 14 cannot capture a structured binding.
+    write(out, md, std::move(transit), [this, tid = id](outbox&, txn_metadata* cur, error_code e) {
+      if (e == error_code::none && cur && cur->state == txn_state::dead) ids_.erase(tid);
     });
   }
 }
