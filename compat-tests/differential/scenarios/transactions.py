@@ -17,7 +17,7 @@ NOT_READY = (14, 15, 16)  # COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILA
 CONCURRENT_TRANSACTIONS = 51
 P = "samsa-diff-txn-"          # prefix of every transactional id, topic and group used here
 TXN_IDS = [P + s for s in ("init-0", "init-1", "init-2", "init-3", "init-4", "init-5", "kip360",
-                           "add", "end", "offsets", "produce", "unknown", "newest")]
+                           "add", "end", "offsets", "produce", "unknown", "newest", "fence")]
 TOPIC = P + "topic"            # 2 partitions: AddPartitionsToTxn, EndTxn, TxnOffsetCommit
 DATA_TOPIC = P + "data"        # 1 partition: Produce / Fetch
 UNKNOWN_TOPIC = P + "unknown-topic"
@@ -164,7 +164,10 @@ def read_varint(data, pos):
             return (n >> 1) ^ -(n & 1), pos
 
 
-def batch(pid, epoch, sequence, values, transactional=True, timestamp=1700000000000):
+def batch(pid, epoch, sequence, values, transactional=True):
+    # Now, not a fixed past time: an old timestamp makes retention.ms (7 days) delete the data
+    # while the scenario runs. Timestamps are left out of every comparison.
+    timestamp = int(time.time() * 1000)
     records = b""
     for i, value in enumerate(values):
         v = value.encode()
@@ -426,6 +429,29 @@ def produce_fetch(b):
     b.call(ADD_PARTITIONS, 3, add_partitions(b, 3, txn, pid, epoch + 1, {DATA_TOPIC: [0]}))
     cases.append(Case("produce, fenced epoch", 9, produce(b, 9, txn, DATA_TOPIC, batch(pid, epoch, 5, ["f"]))))
     cases.append(Case("abort new epoch", 3, b.call(END_TXN, 3, end_txn(txn, pid, epoch + 1, False))))
+    return cases
+
+
+@scenario("transactions.fencing", mutates=True)
+def fencing(b):
+    """InitProducerId of an id whose transaction is Ongoing (a new producer instance): the first
+    answer fences (bumps the epoch, aborts the transaction) with CONCURRENT_TRANSACTIONS, the
+    retry gets the next epoch; the old producer's Produce, AddPartitionsToTxn and EndTxn are then
+    fenced; the partition shows the aborted batch."""
+    txn = P + "fence"
+    _, pid, epoch = init(b, txn)
+    b.call(ADD_PARTITIONS, 3, add_partitions(b, 3, txn, pid, epoch, {DATA_TOPIC: [0]}))
+    cases = [Case("produce, ongoing", 9, produce(b, 9, txn, DATA_TOPIC, batch(pid, epoch, 0, ["f1"])))]
+    cases.append(Case("init while ongoing", 4, b.call(INIT_PRODUCER_ID, 4, {
+        "TransactionalId": txn, "TransactionTimeoutMs": TIMEOUT_MS})))
+    retried, _, _ = init(b, txn)
+    cases.append(Case("init retried", 4, retried))   # answered once the fencing abort completed
+    cases.append(Case("describe, fenced", 0, describe_txn(b, [txn])))
+    cases.append(Case("old producer's produce", 9, produce(b, 9, txn, DATA_TOPIC, batch(pid, epoch, 1, ["f2"]))))
+    cases.append(Case("old producer's add partitions", 3,
+                      b.call(ADD_PARTITIONS, 3, add_partitions(b, 3, txn, pid, epoch, {DATA_TOPIC: [0]}))))
+    cases.append(Case("old producer's commit", 4, b.call(END_TXN, 4, end_txn(txn, pid, epoch, True))))
+    cases.append(Case("fetch read_committed", 12, fetch(b, 12, DATA_TOPIC, 1)))
     return cases
 
 
