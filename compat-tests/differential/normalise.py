@@ -42,6 +42,13 @@ RULES = {
     # Member ids a coordinator makes up: client id (or group instance id), '-', a random UUID.
     "MemberId": lambda v, b: _member_id(v),
     "Port": lambda v, b: "<port>" if v == b.port else v,
+    # Producer ids are allocated per cluster (blocks from the controller); -1 means none.
+    "ProducerId": lambda v, b: "<producer-id>" if isinstance(v, int) and v >= 0 else v,
+    # When the broker saw a transaction's first partition added: wall clock; -1 means none.
+    "TransactionStartTimeMs": lambda v, b: "<timestamp>" if isinstance(v, int) and v >= 0 else v,
+    # DescribeProducers: the producer's last append, a COMMIT/ABORT marker's included, whose
+    # timestamp is the coordinator's wall clock; -1 means none.
+    "LastTimestamp": lambda v, b: "<timestamp>" if isinstance(v, int) and v >= 0 else v,
 }
 
 

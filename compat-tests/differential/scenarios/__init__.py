@@ -5,4 +5,4 @@ with @scenario functions and import it below. Keep each scenario independent of 
 one that changes broker state (creates topics, commits offsets) mutates=True so it runs after all
 read-only ones, and give whatever it creates a name unique to that scenario.
 """
-from scenarios import api_versions, metadata, framing, groups  # noqa: F401
+from scenarios import api_versions, metadata, framing, groups, transactions  # noqa: F401
