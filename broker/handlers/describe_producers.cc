@@ -27,6 +27,9 @@ void handle_describe_producers(request_context&& ctx) {
       data::partition_lookup found = services.data->partitions.find(*image, t.name, index);
       if (found.error != error_code::none) {
         rp.error_code = static_cast<int16_t>(found.error);
+        // Kafka names a missing topic with the error's default message; a missing
+        // partition of an existing topic comes back from ReplicaManager without one.
+        if (!image->find_topic(t.name)) rp.error_message = std::string(protocol::default_message(found.error));
         continue;
       }
       for (const auto& p : found.partition->log().active_producers()) {

@@ -128,7 +128,7 @@ std::string unverified_message(error_code underlying) {
   return "Unable to verify the partition has been added to the transaction. Underlying error: " +
          std::string(protocol::error_name(underlying));
 }
-protocol::produce_response::PartitionProduceResponse verification_failure(error_code e) {
+protocol::produce_response::PartitionProduceResponse verification_failure(error_code e, int16_t version) {
   switch (e) {
     case error_code::coordinator_not_available:
     case error_code::coordinator_load_in_progress:
@@ -139,6 +139,14 @@ protocol::produce_response::PartitionProduceResponse verification_failure(error_
       return r;
     }
     case error_code::producer_fenced: return produce_error(error_code::invalid_producer_epoch);
+    case error_code::transaction_abortable: {
+      // Produce v11+ clients know TRANSACTION_ABORTABLE (KIP-890); older ones get
+      // INVALID_TXN_STATE (AddPartitionsToTxnManager's backward compatibility).
+      if (version > 10) return produce_error(error_code::transaction_abortable);
+      auto r = produce_error(error_code::invalid_txn_state);
+      r.error_message = "Partition was not added to the transaction";
+      return r;
+    }
     default: return produce_error(e);
   }
 }
@@ -245,7 +253,7 @@ std::optional<request_failure> verify_transactions(request_context& ctx, const r
       verified = results.empty() ? error_code::unknown_server_error : results.front().second;
     }
     if (verified == error_code::none) continue;
-    set_answer(shaped.response, e, verification_failure(verified));
+    set_answer(shaped.response, e, verification_failure(verified, ctx.api_version()));
   }
   return std::nullopt;
 }

@@ -37,6 +37,7 @@ error_code verify_offsets_partition(const request_context& ctx, const request_t&
     case error_code::not_coordinator:
     case error_code::concurrent_transactions: return error_code::coordinator_not_available;
     case error_code::producer_fenced: return error_code::invalid_producer_epoch;
+    case error_code::transaction_abortable: return error_code::invalid_txn_state;  // v0-4 predate it
     default: return e;
   }
 }

@@ -104,6 +104,9 @@ TEST_F(TxnWire, TransactionalProduceNeedsThePartitionInTheTransaction) {
   // Partition 1 was not added.
   EXPECT_EQ(produce_txn(port(), "a", "t", 1, txn_batch(p.producer_id, p.producer_epoch, 0)),
             error_code::invalid_txn_state);
+  // Produce v11+ clients get KIP-890's TRANSACTION_ABORTABLE instead, as from Kafka.
+  EXPECT_EQ(produce_txn(port(), "a", "t", 1, txn_batch(p.producer_id, p.producer_epoch, 0), 11),
+            error_code::transaction_abortable);
   // An unknown transactional id.
   EXPECT_EQ(produce_txn(port(), "zz", "t", 1, txn_batch(p.producer_id, p.producer_epoch, 0)),
             error_code::invalid_producer_id_mapping);
@@ -206,7 +209,7 @@ TEST_F(TxnWire, AddPartitionsToTxnV4VerifiesWithoutAdding) {
   ASSERT_EQ(a.topic_results.size(), 1u);
   ASSERT_EQ(a.topic_results[0].results_by_partition.size(), 2u);
   EXPECT_EQ(err(a.topic_results[0].results_by_partition[0].partition_error_code), error_code::none);
-  EXPECT_EQ(err(a.topic_results[0].results_by_partition[1].partition_error_code), error_code::invalid_txn_state);
+  EXPECT_EQ(err(a.topic_results[0].results_by_partition[1].partition_error_code), error_code::transaction_abortable);
   EXPECT_EQ(err(resp.results_by_transaction[1].topic_results[0].results_by_partition[0].partition_error_code),
             error_code::invalid_producer_id_mapping);
   // Verification added nothing.

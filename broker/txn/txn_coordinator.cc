@@ -310,10 +310,13 @@ std::vector<std::pair<topic_partition_key, error_code>> txn_coordinator::verify_
   if (md->producer_epoch != producer_epoch) return all(error_code::producer_fenced);
   if (md->state == txn_state::prepare_commit || md->state == txn_state::prepare_abort)
     return all(error_code::concurrent_transactions);
+  // A partition outside the ongoing transaction: TRANSACTION_ABORTABLE
+  // (TransactionCoordinator.handleVerifyPartitionsInTransaction); callers that
+  // answer clients older than KIP-890's generic errors turn it into INVALID_TXN_STATE.
   std::vector<std::pair<topic_partition_key, error_code>> out;
   for (const auto& tp : partitions) {
     const bool in = md->state == txn_state::ongoing && md->partitions.contains(tp);
-    out.emplace_back(tp, in ? error_code::none : error_code::invalid_txn_state);
+    out.emplace_back(tp, in ? error_code::none : error_code::transaction_abortable);
   }
   return out;
 }

@@ -158,7 +158,7 @@ TEST_F(coordinator_fixture, VerificationSaysWhetherAPartitionIsInTheOngoingTrans
   auto r = c->verify_partitions("a", p.producer_id, p.producer_epoch, {{"t", 0}, {"t", 1}});
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].second, error_code::none);
-  EXPECT_EQ(r[1].second, error_code::invalid_txn_state);
+  EXPECT_EQ(r[1].second, error_code::transaction_abortable);
   EXPECT_EQ(c->verify_partitions("a", p.producer_id, 7, {{"t", 0}})[0].second, error_code::producer_fenced);
   EXPECT_EQ(c->verify_partitions("b", p.producer_id, 0, {{"t", 0}})[0].second,
             error_code::invalid_producer_id_mapping);
