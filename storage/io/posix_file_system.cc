@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -98,6 +99,15 @@ class posix_file final : public file {
   int native_handle() const override { return fd_; }
 
   void will_need(uint64_t offset, uint64_t length) const override {
+    if (length == 0) return;
+    // WILLNEED walks the page cache page by page even when everything is cached:
+    // for a cached 2 MiB range that cost about as much as a third of copying the
+    // fetch out. Data is evicted oldest first, so when the range's last byte is
+    // cached the rest almost always is too, and the hint is skipped. RWF_NOWAIT
+    // answers EAGAIN instead of waiting for the disk.
+    uint8_t probe;
+    iovec v{&probe, 1};
+    if (::preadv2(fd_, &v, 1, static_cast<off_t>(offset + length - 1), RWF_NOWAIT) >= 0) return;
     // Starts the reads now, asynchronously: a fetch's range is on its way before
     // the network layer sendfile()s or copies it.
     (void)::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(length), POSIX_FADV_WILLNEED);

@@ -1,6 +1,9 @@
 // partition_log reads: Fetch (Kafka's LocalLog.read) and ListOffsets.
 
 #include "storage/log/partition_log.h"
+
+#include <algorithm>
+
 #include "storage/segment/file_slice_source.h"
 
 namespace samsa::storage {
@@ -66,7 +69,8 @@ result<fetch_result> partition_log::read(samsa::offset start, int64_t max_bytes,
       if (!f) return f.error();
       // Start reading this range and the next one (a consumer usually continues
       // where this fetch ends): the disk works while the bytes are sent.
-      (*f)->will_need((*r)->start_position, (*r)->length * 2);
+      const uint64_t ahead = std::min<uint64_t>((*r)->length * 2, seg->size_bytes() - (*r)->start_position);
+      (*f)->will_need((*r)->start_position, ahead);
       out.records = std::make_shared<file_slice_source>(*f, (*r)->start_position, (*r)->length);
       out.size_bytes = (*r)->length;
     }
