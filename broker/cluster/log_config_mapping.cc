@@ -66,6 +66,7 @@ storage::log_manager_config to_log_manager_config(const config::broker_config& b
   SAMSA_ASSERT(defaults.has_value(), "the broker's topic defaults must resolve");
   m.default_config = to_log_config(*defaults, broker);
   m.num_recovery_threads_per_data_dir = broker.get_int("num.recovery.threads.per.data.dir");
+  m.flush_threads_per_data_dir = broker.get_int("samsa.log.flush.threads.per.data.dir");
   m.retention_check_interval_ms = broker.get_long("log.retention.check.interval.ms");
   m.flush_scheduler_interval_ms = broker.get_long("log.flush.scheduler.interval.ms");
   m.recovery_point_checkpoint_interval_ms = broker.get_int("log.flush.offset.checkpoint.interval.ms");

@@ -182,6 +182,10 @@ constexpr config_def defs[] = {
     define("samsa.shards", int32, value("0"), at_least(0), high,
            "Samsa: event-loop threads (shards); each owns its connections and partitions. 0: one per CPU core.")
         .effective(),
+    define("samsa.log.flush.threads.per.data.dir", int32, value("8"), at_least(1), medium,
+           "Samsa: threads per log directory that fsync logs for acks=all, flush.messages and flush.ms; "
+           "several let the fsyncs of different partitions share the file system's journal commits.")
+        .effective(),
     define("samsa.log.level", string, value("info"),
            valid_string("trace", "debug", "info", "warn", "error", "critical", "off"), medium,
            "Samsa: the level of the broker's log (Kafka sets this in log4j.properties).")

@@ -6,19 +6,20 @@ namespace samsa::storage {
 
 void flush_worker::start() {
   std::lock_guard<std::mutex> g(mu_);
-  if (thread_.joinable()) return;
+  if (!threads_.empty()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  for (size_t i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { loop(); });
 }
 
 void flush_worker::stop() {
   {
     std::lock_guard<std::mutex> g(mu_);
-    if (!thread_.joinable()) return;
+    if (threads_.empty()) return;
     stopping_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
 }
 
 void flush_worker::schedule(const std::shared_ptr<flushable>& log) {
@@ -52,16 +53,42 @@ size_t flush_worker::run_pending() {
   }
 }
 
+std::shared_ptr<flushable> flush_worker::take_runnable_locked() {
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    std::shared_ptr<flushable> log = it->lock();
+    if (!log) {
+      it = queue_.erase(it);
+      continue;
+    }
+    if (running_.contains(log.get())) {
+      ++it;
+      continue;
+    }
+    queue_.erase(it);
+    return log;
+  }
+  return nullptr;
+}
+
 void flush_worker::loop() {
   for (;;) {
+    std::shared_ptr<flushable> log;
     {
       std::unique_lock<std::mutex> lk(mu_);
-      cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_ && queue_.empty()) return;
+      // Stops once nothing is queued: a log waiting for another thread's pass
+      // is still queued, and that thread wakes everyone when its pass ends.
+      cv_.wait(lk, [&] { return (log = take_runnable_locked()) != nullptr || (stopping_ && queue_.empty()); });
+      if (!log) return;
+      running_.insert(log.get());
     }
-    // Everything queued by now shares this round; requests arriving while it
-    // runs queue their logs again and go into the next round.
-    run_pending();
+    // Requests arriving while the pass runs queue the log again; another thread
+    // takes it once this pass has ended.
+    log->run_flush();
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      running_.erase(log.get());
+    }
+    cv_.notify_all();
   }
 }
 

@@ -8,8 +8,13 @@
 // entries changed) covers every request that arrived before the pass started,
 // however many. Callbacks run on the worker thread once their offsets are durable.
 //
-// Modes: start() runs a dedicated thread (production); without it, tests call
-// run_pending() to process the queue deterministically on their own thread.
+// Modes: start() runs `threads` dedicated threads (production); without it, tests
+// call run_pending() to process the queue deterministically on their own thread.
+//
+// Several threads let the fdatasyncs of different logs run at once: the file
+// system then commits its journal once for all of them instead of once per log
+// in turn. A log is flushed by at most one thread at a time (a log queued while
+// its pass runs waits for that pass), so a log's passes stay sequential.
 //
 // Thread-safety: schedule() from any thread; start/stop from one owner thread.
 
@@ -20,6 +25,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
+#include <vector>
 
 namespace samsa::storage {
 
@@ -33,7 +40,8 @@ class flushable {
 
 class flush_worker {
  public:
-  explicit flush_worker(std::string name) : name_(std::move(name)) {}
+  explicit flush_worker(std::string name, size_t threads = 1)
+      : name_(std::move(name)), thread_count_(threads == 0 ? 1 : threads) {}
   ~flush_worker() { stop(); }
   flush_worker(const flush_worker&) = delete;
   flush_worker& operator=(const flush_worker&) = delete;
@@ -53,13 +61,18 @@ class flush_worker {
 
  private:
   void loop();
+  // The first queued log no thread is flushing, removed from the queue; null if
+  // none (dead logs are dropped on the way).
+  std::shared_ptr<flushable> take_runnable_locked();
 
   std::string name_;
+  size_t thread_count_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::weak_ptr<flushable>> queue_;
+  std::unordered_set<const flushable*> running_;  // logs with a pass in progress
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace samsa::storage

@@ -2,6 +2,7 @@
 
 #include "storage/manager/log_manager.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -125,7 +126,8 @@ status log_manager::load() {
   for (size_t i = 0; i < dirs_.size(); ++i) {
     dir_state& d = dirs_[i];
     d.path = config_.log_dirs[i];
-    d.flusher = std::make_shared<flush_worker>("flush-" + d.path);
+    d.flusher = std::make_shared<flush_worker>("flush-" + d.path,
+                                               static_cast<size_t>(std::max(1, config_.flush_threads_per_data_dir)));
     if (!fs_.exists(d.path)) {
       if (auto s = fs_.make_dir(d.path); !s) return s;
       if (auto s = fs_.sync_dir(io::parent_of(d.path)); !s) return s;

@@ -50,6 +50,7 @@ struct log_manager_config {
   std::vector<std::string> log_dirs;
   log_config default_config;
   int32_t num_recovery_threads_per_data_dir = 2;       // Kafka's code default is 1; our broker's is 2
+  int32_t flush_threads_per_data_dir = 8;              // samsa.log.flush.threads.per.data.dir (flush_worker.h)
   int64_t retention_check_interval_ms = 300'000;       // log.retention.check.interval.ms
   int64_t flush_scheduler_interval_ms = kLongMax;      // log.flush.scheduler.interval.ms (runs flush.ms)
   int64_t recovery_point_checkpoint_interval_ms = 60'000;   // log.flush.offset.checkpoint.interval.ms
