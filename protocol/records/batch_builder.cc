@@ -50,7 +50,9 @@ bool lengths_fit_int32(const record_input& r) {
 void append_encoded_record(std::vector<uint8_t>& out, int32_t offset_delta, int64_t timestamp_delta,
                            const record_input& r) {
   const size_t body = body_size(offset_delta, timestamp_delta, r);
-  out.reserve(out.size() + kMaxVarintBytes + body);
+  // Geometric growth: an exact reserve per record would copy the batch once per record.
+  const size_t needed = out.size() + kMaxVarintBytes + body;
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   append_varint(out, static_cast<int32_t>(body));
   out.push_back(0);  // attributes: unused
   append_varlong(out, timestamp_delta);

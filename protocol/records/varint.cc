@@ -32,13 +32,7 @@ size_t varlong_size(int64_t v) { return unsigned_size(zigzag64(v)); }
 void append_varint(std::vector<uint8_t>& out, int32_t v) { append_unsigned(out, zigzag32(v)); }
 void append_varlong(std::vector<uint8_t>& out, int64_t v) { append_unsigned(out, zigzag64(v)); }
 
-bool byte_cursor::read_int8(int8_t& out) {
-  if (remaining() < 1) return false;
-  out = static_cast<int8_t>(bytes_[pos_++]);
-  return true;
-}
-
-bool byte_cursor::read_varint(int32_t& out) {
+bool byte_cursor::read_varint_slow(int32_t& out) {
   uint32_t raw = 0;
   for (size_t i = 0; i < kMaxVarintBytes; ++i) {
     if (remaining() < 1) return false;
@@ -52,7 +46,7 @@ bool byte_cursor::read_varint(int32_t& out) {
   return false;  // continuation bit on the fifth byte
 }
 
-bool byte_cursor::read_varlong(int64_t& out) {
+bool byte_cursor::read_varlong_slow(int64_t& out) {
   uint64_t raw = 0;
   for (size_t i = 0; i < kMaxVarlongBytes; ++i) {
     if (remaining() < 1) return false;
@@ -64,13 +58,6 @@ bool byte_cursor::read_varlong(int64_t& out) {
     }
   }
   return false;  // continuation bit on the tenth byte
-}
-
-bool byte_cursor::read_bytes(size_t n, std::span<const uint8_t>& out) {
-  if (remaining() < n) return false;
-  out = bytes_.subspan(pos_, n);
-  pos_ += n;
-  return true;
 }
 
 }  // namespace samsa::protocol
