@@ -39,6 +39,9 @@ struct entry {
   size_t topic_slot = 0;
   size_t partition_slot = 0;
   bool decided = false;  // the answer is final (an error before the append)
+  // A transactional batch under verification: the guard taken before the
+  // coordinator was asked (0: an ongoing transaction needs none).
+  std::optional<uint64_t> verification_guard;
 };
 
 struct shaped_request {
@@ -245,6 +248,9 @@ std::optional<request_failure> find_unverified(request_context& ctx, const metad
       continue;
     }
     if (!verification_enabled) continue;
+    // Kafka's maybeStartTransactionVerification, before the coordinator is
+    // asked: a marker appended meanwhile voids the guard, and the append fails.
+    e.verification_guard = found.partition->log().maybe_start_transaction_verification(producer_id{look.batch->producer_id});
     auto state = found.partition->log().producer_state(producer_id{look.batch->producer_id});
     // An ongoing transaction of this producer epoch needs no verification.
     if (state && state->current_txn_first_offset() && state->producer_epoch().value() == look.batch->producer_epoch)
@@ -302,6 +308,7 @@ bool append_all(request_context& ctx, const metadata_image& image, int16_t acks,
       any_error = true;
       continue;
     }
+    params.verification_guard = e.verification_guard;
     partition_append a = append_to_partition(ctx.services(), image, *e.topic, e.data->index, records_of(e), params);
     any_error |= !a.ok();
     if (a.ok() && acks == -1) durable.push_back({a.log, a.end_offset, e.topic_slot, e.partition_slot});
