@@ -368,6 +368,60 @@ TEST_F(TxnWire, ApiVersionsAdvertisesTheTransactionApis) {
   EXPECT_EQ(got[66], (std::pair<int16_t, int16_t>{0, 1}));
 }
 
+// OffsetMetadataManager.replayEndTransactionMarker: the offset whose record
+// is the most recent in __consumer_offsets wins, transactional or not.
+TEST_F(TxnWire, APlainOffsetCommitAfterATransactionalOneSurvivesTheCommitMarker) {
+  auto commit_plain = [&](const std::string& group, int64_t offset) {
+    protocol::offset_commit_request c;
+    c.group_id = group;
+    c.generation_id_or_member_epoch = -1;
+    auto& t = c.topics.emplace_back();
+    t.name = "t";
+    t.partitions.push_back({0, offset, -1, -1, std::string(""), {}});
+    auto r = calls().call<protocol::offset_commit_response>(8, c);
+    return r.topics.empty() ? error_code::unknown_server_error : err(r.topics[0].partitions[0].error_code);
+  };
+  auto commit_txn = [&](const std::string& id, const std::string& group, int64_t offset) {
+    auto p = calls().init(4, id);
+    EXPECT_EQ(calls().add_offsets(id, p.producer_id, p.producer_epoch, group), error_code::none);
+    protocol::txn_offset_commit_request r;
+    r.transactional_id = id;
+    r.group_id = group;
+    r.producer_id = p.producer_id;
+    r.producer_epoch = p.producer_epoch;
+    r.topics.emplace_back().name = "t";
+    r.topics[0].partitions.push_back({0, offset, -1, std::string(""), {}});
+    EXPECT_EQ(err(calls().call<protocol::txn_offset_commit_response>(3, r).topics[0].partitions[0].error_code),
+              error_code::none);
+    return p;
+  };
+  auto stable_offset = [&](const std::string& group) {
+    protocol::offset_fetch_request f;
+    f.group_id = group;
+    f.require_stable = true;
+    f.topics.emplace();
+    f.topics->push_back({"t", {0}, {}});
+    protocol::offset_fetch_response done;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    do {
+      done = calls().call<protocol::offset_fetch_response>(7, f);
+    } while (done.topics[0].partitions[0].error_code != 0 && std::chrono::steady_clock::now() < deadline);
+    return done.topics[0].partitions[0].committed_offset;
+  };
+  // Transactional 10, then plain 20, then the COMMIT marker: 20 stays.
+  auto a = commit_txn("late", "gl", 10);
+  ASSERT_EQ(commit_plain("gl", 20), error_code::none);
+  ASSERT_EQ(calls().end("late", a.producer_id, a.producer_epoch, true), error_code::none);
+  ASSERT_TRUE(await_state("late", "CompleteCommit"));
+  EXPECT_EQ(stable_offset("gl"), 20);
+  // Plain 30, then transactional 40 and its marker: 40 wins.
+  ASSERT_EQ(commit_plain("ge", 30), error_code::none);
+  auto b = commit_txn("early", "ge", 40);
+  ASSERT_EQ(calls().end("early", b.producer_id, b.producer_epoch, true), error_code::none);
+  ASSERT_TRUE(await_state("early", "CompleteCommit"));
+  EXPECT_EQ(stable_offset("ge"), 40);
+}
+
 // ---- transaction version 2 (KIP-890 part 2) -------------------------------------------
 
 protocol::end_txn_response end_v5(txn_calls c, const std::string& id, int64_t pid, int16_t epoch, bool commit) {
