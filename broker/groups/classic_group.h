@@ -84,6 +84,12 @@ struct committed_offset {
   std::string metadata;
   int64_t commit_timestamp_ms = 0;
   std::optional<int64_t> expire_timestamp_ms;
+  // Where its record stands in __consumer_offsets, in log order (Kafka's
+  // recordOffset): a transactional offset materialized by its COMMIT marker
+  // replaces a committed one only if written after it. A per-coordinator
+  // sequence taken when the record is appended (appends of one group are in
+  // order under the coordinator's mutex) or replayed; -1 unknown.
+  int64_t record_sequence = -1;
 };
 
 using topic_partition_key = std::pair<std::string, int32_t>;

@@ -164,8 +164,8 @@ void group_coordinator::replay(const record_key& key, std::optional<std::span<co
     }
     auto v = decode_offset_commit_value(*value);
     if (!v) return;
-    get_or_create(k->group).offsets[{k->topic, k->partition}] =
-        committed_offset{v->offset, v->leader_epoch, v->metadata, v->commit_timestamp_ms, v->expire_timestamp_ms};
+    get_or_create(k->group).offsets[{k->topic, k->partition}] = committed_offset{
+        v->offset, v->leader_epoch, v->metadata, v->commit_timestamp_ms, v->expire_timestamp_ms, next_record_sequence_++};
     return;
   }
   const auto& k = std::get<group_metadata_key>(key);

@@ -289,6 +289,8 @@ class group_coordinator {
   // Transactional offsets waiting for their marker: producer id -> group ->
   // partition -> offset (Kafka's pendingTransactionalOffsets). Guarded by mu_.
   std::map<int64_t, std::map<std::string, std::map<topic_partition_key, committed_offset>>> pending_txn_offsets_;
+  // The next committed_offset::record_sequence. Guarded by mu_.
+  int64_t next_record_sequence_ = 0;
 };
 
 }  // namespace samsa::broker::groups

@@ -191,6 +191,7 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
           r.value = encode_value(offset_commit_value{v.offset, v.leader_epoch, v.metadata, v.commit_timestamp_ms,
                                                      v.expire_timestamp_ms});
           records.push_back(std::move(r));
+          v.record_sequence = next_record_sequence_++;
           written->push_back({ti, pi, {t.name, p.partition_index}, std::move(v)});
         }
       }

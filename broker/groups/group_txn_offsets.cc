@@ -106,6 +106,7 @@ void group_coordinator::commit_pending_txn_offsets(
         r.value = encode_value(offset_commit_value{v.offset, v.leader_epoch, v.metadata, v.commit_timestamp_ms,
                                                    std::nullopt});
         records.push_back(std::move(r));
+        v.record_sequence = next_record_sequence_++;
         written->push_back({ti, pi, {t.name, p.partition_index}, std::move(v)});
       }
     }
@@ -143,8 +144,15 @@ void group_coordinator::complete_transaction(int64_t producer_id, bool commit, i
       continue;
     }
     if (commit) {
+      // OffsetMetadataManager.replayEndTransactionMarker: the most recent
+      // record wins, so a plain OffsetCommit written after the transactional
+      // one keeps its offset.
       classic_group& target = get_or_create(g->first);
-      for (auto& [tp, v] : g->second) target.offsets[tp] = std::move(v);
+      for (auto& [tp, v] : g->second) {
+        auto existing = target.offsets.find(tp);
+        if (existing == target.offsets.end() || v.record_sequence > existing->second.record_sequence)
+          target.offsets[tp] = std::move(v);
+      }
     }
     g = by_group.erase(g);
   }
@@ -158,8 +166,8 @@ void group_coordinator::replay_transactional(int64_t producer_id, int32_t /*part
   auto v = decode_offset_commit_value(*value);
   if (!v) return;
   std::lock_guard<std::mutex> lock(mu_);
-  pending_txn_offsets_[producer_id][k->group][{k->topic, k->partition}] =
-      committed_offset{v->offset, v->leader_epoch, v->metadata, v->commit_timestamp_ms, v->expire_timestamp_ms};
+  pending_txn_offsets_[producer_id][k->group][{k->topic, k->partition}] = committed_offset{
+      v->offset, v->leader_epoch, v->metadata, v->commit_timestamp_ms, v->expire_timestamp_ms, next_record_sequence_++};
 }
 
 }  // namespace samsa::broker::groups

@@ -13,10 +13,14 @@ namespace {
 
 // Samsa speaks the protocol of Kafka 3.9 (our schema's newest versions), so it
 // reports the metadata.version of 3.9 (3.9-IV0 = 21), supporting back to
-// 3.3-IV3 (7) as Kafka 4.0 does. Nothing else is finalized: transaction.version
-// 2 would switch Java 4.x producers to KIP-890's flow, which is not built.
+// 3.3-IV3 (7) as Kafka 4.0 does. transaction.version is finalized at 2, the
+// level a new Kafka 4.x cluster is formatted with (TransactionVersion.TV_2,
+// bootstrapped from 4.0-IV2): Java 4.x producers then use KIP-890 part 2
+// (Produce v12's implicit add, EndTxn v5's epoch bump); older clients and
+// librdkafka ignore features.
 constexpr int16_t metadata_version_min = 7;
 constexpr int16_t metadata_version_current = 21;
+constexpr int16_t transaction_version_max = 2;
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
@@ -48,9 +52,14 @@ void handle_api_versions(request_context&& ctx) {
   }
   for (const auto& h : all_handlers())
     response.api_keys.push_back({h.api_key, h.advertised_min_version, h.max_version, {}});
-  // Features with minimum 0 would be left out below v4 (KAFKA-17492); ours start at 7.
+  // Features with minimum 0 are left out below v4 (KAFKA-17492), as Kafka
+  // does: transaction.version is supported from 0.
   response.supported_features.push_back({"metadata.version", metadata_version_min, metadata_version_current, {}});
+  if (ctx.api_version() >= 4)
+    response.supported_features.push_back({"transaction.version", 0, transaction_version_max, {}});
   response.finalized_features.push_back({"metadata.version", metadata_version_current, metadata_version_current, {}});
+  response.finalized_features.push_back(
+      {"transaction.version", transaction_version_max, transaction_version_max, {}});
   // The offset of the last metadata record applied, as Kafka reports it (0 before any record).
   response.finalized_features_epoch = std::max<int64_t>(0, ctx.services().metadata->current()->offset);
   ctx.respond(response);

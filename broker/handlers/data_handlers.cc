@@ -1,6 +1,7 @@
 // The data-path group of the handler table: produce, fetch, offsets, producer ids.
 // Served ranges are Kafka 4.0's (docs/kafka-behaviour/api-versions.md) capped
-// by our schemas: Produce 3-11 (0-2 advertised and refused, KAFKA-18659),
+// by our schemas: Produce 3-12 (0-2 advertised and refused, KAFKA-18659; v12 is
+// transaction.version 2's implicit add),
 // Fetch 4-17, ListOffsets 1-10, DeleteRecords 0-2, InitProducerId 0-5,
 // OffsetForLeaderEpoch 2-4, DescribeLogDirs 1-4.
 #include "broker/handlers/delete_records.h"
@@ -17,7 +18,7 @@ namespace samsa::broker {
 namespace {
 
 constexpr api_handler handlers[] = {
-    {protocol::api_keys::produce, 3, 11, 0, &handle_produce},
+    {protocol::api_keys::produce, 3, 12, 0, &handle_produce},
     {protocol::api_keys::fetch, 4, 17, 4, &handle_fetch},
     {protocol::api_keys::list_offsets, 1, 10, 1, &handle_list_offsets},
     {protocol::api_keys::delete_records, 0, 2, 0, &handle_delete_records},

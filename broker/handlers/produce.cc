@@ -39,6 +39,9 @@ struct entry {
   size_t topic_slot = 0;
   size_t partition_slot = 0;
   bool decided = false;  // the answer is final (an error before the append)
+  // A transactional batch under verification: the guard taken before the
+  // coordinator was asked (0: an ongoing transaction needs none).
+  std::optional<uint64_t> verification_guard;
 };
 
 struct shaped_request {
@@ -207,10 +210,19 @@ std::optional<request_failure> check_request(const request_t& request, int16_t v
   return std::nullopt;
 }
 
+// The partitions whose transactional batches the coordinator must see before
+// they are appended (ReplicaManager.handleProduceAppend), for the request's
+// one transactional producer.
+struct txn_partitions {
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  std::vector<entry*> entries;
+};
+
 // ReplicaManager.handleProduceAppend: transactional batches must be verified by
 // the transaction coordinator before the first append of a transaction.
-std::optional<request_failure> verify_transactions(request_context& ctx, const request_t& request,
-                                                   const metadata_image& image, shaped_request& shaped) {
+std::optional<request_failure> find_unverified(request_context& ctx, const metadata_image& image,
+                                               shaped_request& shaped, txn_partitions& out) {
   broker_services& services = ctx.services();
   const bool verification_enabled =
       !services.config || services.config->get_bool("transaction.partition.verification.enable");
@@ -236,26 +248,45 @@ std::optional<request_failure> verify_transactions(request_context& ctx, const r
       continue;
     }
     if (!verification_enabled) continue;
+    // Kafka's maybeStartTransactionVerification, before the coordinator is
+    // asked: a marker appended meanwhile voids the guard, and the append fails.
+    e.verification_guard = found.partition->log().maybe_start_transaction_verification(producer_id{look.batch->producer_id});
     auto state = found.partition->log().producer_state(producer_id{look.batch->producer_id});
     // An ongoing transaction of this producer epoch needs no verification.
     if (state && state->current_txn_first_offset() && state->producer_epoch().value() == look.batch->producer_epoch)
       continue;
-    // The transaction coordinator is in this process: its answer is at hand
-    // (Kafka sends AddPartitionsToTxn v4 with verify_only to it).
-    error_code verified = error_code::coordinator_not_available;
-    const std::string& txn_id = *request.transactional_id;
-    // Without __transaction_state Kafka's AddPartitionsToTxnManager finds no
-    // coordinator node: COORDINATOR_NOT_AVAILABLE.
-    if (services.txn && image.find_topic(txn::kTransactionStateTopic)) verified = check_txn_coordinator(ctx, txn_id);
+    out.producer_id = look.batch->producer_id;
+    out.producer_epoch = look.batch->producer_epoch;
+    out.entries.push_back(&e);
+  }
+  return std::nullopt;
+}
+
+// Whether the transaction coordinator can be asked, as Kafka's
+// AddPartitionsToTxnManager finds it: without __transaction_state there is no
+// coordinator node (COORDINATOR_NOT_AVAILABLE).
+error_code coordinator_reachable(request_context& ctx, const metadata_image& image, const std::string& txn_id) {
+  broker_services& services = ctx.services();
+  if (!services.txn || !image.find_topic(txn::kTransactionStateTopic)) return error_code::coordinator_not_available;
+  return check_txn_coordinator(ctx, txn_id);
+}
+
+// Produce v3-11: the coordinator only verifies (AddPartitionsToTxn v4
+// verify_only); its answer is at hand, the coordinator being in this process.
+void verify_in_transaction(request_context& ctx, const request_t& request, const metadata_image& image,
+                           shaped_request& shaped, const txn_partitions& unverified) {
+  if (unverified.entries.empty()) return;
+  const std::string& txn_id = *request.transactional_id;
+  for (entry* e : unverified.entries) {
+    error_code verified = coordinator_reachable(ctx, image, txn_id);
     if (verified == error_code::none) {
-      auto results = services.txn->verify_partitions(txn_id, look.batch->producer_id, look.batch->producer_epoch,
-                                                     {{*e.topic, e.data->index}});
+      auto results = ctx.services().txn->verify_partitions(txn_id, unverified.producer_id, unverified.producer_epoch,
+                                                           {{*e->topic, e->data->index}});
       verified = results.empty() ? error_code::unknown_server_error : results.front().second;
     }
     if (verified == error_code::none) continue;
-    set_answer(shaped.response, e, verification_failure(verified, ctx.api_version()));
+    set_answer(shaped.response, *e, verification_failure(verified, ctx.api_version()));
   }
-  return std::nullopt;
 }
 
 // ReplicaManager.appendRecords: every partition still undecided is appended,
@@ -277,6 +308,7 @@ bool append_all(request_context& ctx, const metadata_image& image, int16_t acks,
       any_error = true;
       continue;
     }
+    params.verification_guard = e.verification_guard;
     partition_append a = append_to_partition(ctx.services(), image, *e.topic, e.data->index, records_of(e), params);
     any_error |= !a.ok();
     if (a.ok() && acks == -1) durable.push_back({a.log, a.end_offset, e.topic_slot, e.partition_slot});
@@ -287,30 +319,73 @@ bool append_all(request_context& ctx, const metadata_image& image, int16_t acks,
 
 }  // namespace
 
-void handle_produce(request_context&& ctx) {
+// A Produce request between its checks and its answer: what the appends
+// need once the coordinator has added the partitions (Produce v12).
+struct produce_in_flight {
+  explicit produce_in_flight(request_context&& c) : ctx(std::move(c)) {}
+  request_context ctx;
   request_t request;
-  if (!ctx.decode(request)) return;
-  broker_services& services = ctx.services();
-  const int16_t acks = request.acks;
-  shaped_request shaped = shape(request);
-  auto image = services.metadata->current();
+  shaped_request shaped;
+  std::shared_ptr<const metadata_image> image;
+};
 
-  auto failure = check_request(request, ctx.api_version(), *image, shaped);
-  if (!failure) failure = verify_transactions(ctx, request, *image, shaped);
-  if (failure) return fail_request(ctx, shaped, acks, failure->code, failure->message);
-
+// Appends every partition still undecided and answers (after the fsync for acks=all).
+void append_and_answer(produce_in_flight& p) {
+  broker_services& services = p.ctx.services();
+  const int16_t acks = p.request.acks;
   std::vector<durable_target> durable;
-  const bool any_error = append_all(ctx, *image, acks, shaped, durable);
+  const bool any_error = append_all(p.ctx, *p.image, acks, p.shaped, durable);
   if (acks == 0) {
-    if (!any_error) return ctx.respond_none();
+    if (!any_error) return p.ctx.respond_none();
     services.logger->info("closing connection from {}: produce with acks=0 (correlation id {}) failed on a partition",
-                          ctx.peer(), ctx.correlation_id());
-    return ctx.close_connection("produce with acks=0 failed");
+                          p.ctx.peer(), p.ctx.correlation_id());
+    return p.ctx.close_connection("produce with acks=0 failed");
   }
-  add_current_leaders(ctx, *image, shaped, shaped.response);
-  if (durable.empty()) return ctx.respond(shaped.response);
-  answer_when_durable(std::move(ctx), std::move(shaped.response), std::move(durable), *services.pool,
-                      std::chrono::milliseconds(request.timeout_ms));
+  add_current_leaders(p.ctx, *p.image, p.shaped, p.shaped.response);
+  if (durable.empty()) return p.ctx.respond(p.shaped.response);
+  answer_when_durable(std::move(p.ctx), std::move(p.shaped.response), std::move(durable), *services.pool,
+                      std::chrono::milliseconds(p.request.timeout_ms));
+}
+
+// Produce v12+ (transaction version 2): a partition not yet in the
+// transaction is added by the broker (AddPartitionsToTxnManager's add path,
+// AddPartitionsToTxn v5 without verify_only), then appended.
+void add_then_append(std::shared_ptr<produce_in_flight> p, txn_partitions unverified) {
+  const std::string& txn_id = *p->request.transactional_id;
+  if (error_code e = coordinator_reachable(p->ctx, *p->image, txn_id); e != error_code::none) {
+    for (entry* en : unverified.entries) set_answer(p->shaped.response, *en, verification_failure(e, 12));
+    return append_and_answer(*p);
+  }
+  std::vector<txn::topic_partition_key> tps;
+  for (entry* en : unverified.entries) tps.emplace_back(*en->topic, en->data->index);
+  txn::txn_coordinator* coordinator = p->ctx.services().txn;
+  coordinator->add_partitions(
+      txn_id, unverified.producer_id, unverified.producer_epoch, std::move(tps),
+      [p, unverified](error_code e) {
+        if (e != error_code::none) {
+          // PRODUCER_FENCED is INVALID_PRODUCER_EPOCH, coordinator trouble and
+          // CONCURRENT_TRANSACTIONS retriable NOT_ENOUGH_REPLICAS.
+          for (entry* en : unverified.entries) set_answer(p->shaped.response, *en, verification_failure(e, 12));
+        }
+        append_and_answer(*p);
+      },
+      2);
+}
+
+void handle_produce(request_context&& ctx) {
+  auto p = std::make_shared<produce_in_flight>(std::move(ctx));
+  if (!p->ctx.decode(p->request)) return;
+  broker_services& services = p->ctx.services();
+  p->shaped = shape(p->request);
+  p->image = services.metadata->current();
+
+  auto failure = check_request(p->request, p->ctx.api_version(), *p->image, p->shaped);
+  txn_partitions unverified;
+  if (!failure) failure = find_unverified(p->ctx, *p->image, p->shaped, unverified);
+  if (failure) return fail_request(p->ctx, p->shaped, p->request.acks, failure->code, failure->message);
+  if (!unverified.entries.empty() && p->ctx.api_version() >= 12) return add_then_append(std::move(p), std::move(unverified));
+  verify_in_transaction(p->ctx, p->request, *p->image, p->shaped, unverified);
+  append_and_answer(*p);
 }
 
 }  // namespace samsa::broker

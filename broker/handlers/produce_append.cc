@@ -85,7 +85,8 @@ partition_append append_to_partition(broker_services& services, const metadata_i
   // leader epoch, max timestamp, CRC), so the bytes go from the socket buffer
   // to the page cache without a copy in user space.
   std::span<uint8_t> writable(const_cast<uint8_t*>(records.data()), records.size());
-  auto appended = log.append_as_leader(writable, leader_epoch{found.metadata->leader_epoch});
+  auto appended = log.append_as_leader(writable, leader_epoch{found.metadata->leader_epoch}, storage::append_origin::client,
+                                       params.verification_guard);
   if (!appended) {
     const storage::error& e = appended.error_value();
     if (e.code == storage::errc::log_closed) services.data->partitions.forget(found.partition);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -39,6 +40,9 @@ struct append_params {
   int16_t acks = 1;
   // The clientId is Kafka's admin client ("__admin_client"): internal topics are writable.
   bool internal_topics_allowed = false;
+  // The partition's transaction verification guard for a transactional batch
+  // (storage::partition_log::append_as_leader); nullopt: not checked.
+  std::optional<uint64_t> verification_guard;
 };
 
 // Precondition: the image has the partition and its records passed

@@ -47,12 +47,40 @@ TEST_F(ApiVersions, AdvertisesMetadataVersionAsAFeatureFromVersionThree) {
   ASSERT_TRUE(c.send(3, 1, valid_request()));
   auto resp = c.read_response<api_versions_response>(3, 1);
   ASSERT_TRUE(resp);
+  // v3 leaves out supported features whose minimum is 0 (transaction.version):
+  // a minimum of 0 breaks Java clients before 3.9 (KAFKA-17492).
   ASSERT_EQ(resp->supported_features.size(), 1u);
   EXPECT_EQ(resp->supported_features[0].name, "metadata.version");
-  EXPECT_GE(resp->supported_features[0].min_version, 1);  // a minimum of 0 breaks Java clients before 3.9
-  ASSERT_EQ(resp->finalized_features.size(), 1u);
+  EXPECT_GE(resp->supported_features[0].min_version, 1);
+  ASSERT_EQ(resp->finalized_features.size(), 2u);
+  EXPECT_EQ(resp->finalized_features[0].name, "metadata.version");
   EXPECT_EQ(resp->finalized_features[0].max_version_level, resp->supported_features[0].max_version);
   EXPECT_GE(resp->finalized_features_epoch, 0);
+}
+
+TEST_F(ApiVersions, FinalizesTransactionVersionTwoAsANewKafkaFourClusterDoes) {
+  for (int16_t v = 3; v <= 4; ++v) {
+    wire_client c(port());
+    ASSERT_TRUE(c.send(v, 2, valid_request()));
+    auto resp = c.read_response<api_versions_response>(v, 2);
+    ASSERT_TRUE(resp);
+    bool finalized = false;
+    for (const auto& f : resp->finalized_features) {
+      if (f.name != "transaction.version") continue;
+      finalized = true;
+      EXPECT_EQ(f.min_version_level, 2);
+      EXPECT_EQ(f.max_version_level, 2);
+    }
+    EXPECT_TRUE(finalized) << "v" << v;
+    bool supported = false;
+    for (const auto& f : resp->supported_features) {
+      if (f.name != "transaction.version") continue;
+      supported = true;
+      EXPECT_EQ(f.min_version, 0);
+      EXPECT_EQ(f.max_version, 2);
+    }
+    EXPECT_EQ(supported, v >= 4) << "v" << v;
+  }
 }
 
 TEST_F(ApiVersions, ATooNewVersionGetsAVersionZeroUnsupportedVersionAnswer) {

@@ -23,6 +23,7 @@
 #include "protocol/generated/find_coordinator.h"
 #include "protocol/generated/init_producer_id.h"
 #include "protocol/generated/list_transactions.h"
+#include "protocol/generated/offset_commit.h"
 #include "protocol/generated/offset_fetch.h"
 #include "protocol/generated/txn_offset_commit.h"
 #include "protocol/generated/write_txn_markers.h"

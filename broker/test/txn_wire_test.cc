@@ -359,12 +359,172 @@ TEST_F(TxnWire, ApiVersionsAdvertisesTheTransactionApis) {
   for (const auto& k : resp.api_keys) got[k.api_key] = {k.min_version, k.max_version};
   EXPECT_EQ(got[24], (std::pair<int16_t, int16_t>{0, 5}));
   EXPECT_EQ(got[25], (std::pair<int16_t, int16_t>{0, 4}));
-  EXPECT_EQ(got[26], (std::pair<int16_t, int16_t>{0, 4}));
+  EXPECT_EQ(got[26], (std::pair<int16_t, int16_t>{0, 5}));
   EXPECT_EQ(got[27], (std::pair<int16_t, int16_t>{1, 1}));
-  EXPECT_EQ(got[28], (std::pair<int16_t, int16_t>{0, 4}));
+  EXPECT_EQ(got[28], (std::pair<int16_t, int16_t>{0, 5}));
+  EXPECT_EQ(got[0].second, 12);
   EXPECT_EQ(got[61], (std::pair<int16_t, int16_t>{0, 0}));
   EXPECT_EQ(got[65], (std::pair<int16_t, int16_t>{0, 0}));
   EXPECT_EQ(got[66], (std::pair<int16_t, int16_t>{0, 1}));
+}
+
+// OffsetMetadataManager.replayEndTransactionMarker: the offset whose record
+// is the most recent in __consumer_offsets wins, transactional or not.
+TEST_F(TxnWire, APlainOffsetCommitAfterATransactionalOneSurvivesTheCommitMarker) {
+  auto commit_plain = [&](const std::string& group, int64_t offset) {
+    protocol::offset_commit_request c;
+    c.group_id = group;
+    c.generation_id_or_member_epoch = -1;
+    auto& t = c.topics.emplace_back();
+    t.name = "t";
+    t.partitions.push_back({0, offset, -1, -1, std::string(""), {}});
+    auto r = calls().call<protocol::offset_commit_response>(8, c);
+    return r.topics.empty() ? error_code::unknown_server_error : err(r.topics[0].partitions[0].error_code);
+  };
+  auto commit_txn = [&](const std::string& id, const std::string& group, int64_t offset) {
+    auto p = calls().init(4, id);
+    EXPECT_EQ(calls().add_offsets(id, p.producer_id, p.producer_epoch, group), error_code::none);
+    protocol::txn_offset_commit_request r;
+    r.transactional_id = id;
+    r.group_id = group;
+    r.producer_id = p.producer_id;
+    r.producer_epoch = p.producer_epoch;
+    r.topics.emplace_back().name = "t";
+    r.topics[0].partitions.push_back({0, offset, -1, std::string(""), {}});
+    EXPECT_EQ(err(calls().call<protocol::txn_offset_commit_response>(3, r).topics[0].partitions[0].error_code),
+              error_code::none);
+    return p;
+  };
+  auto stable_offset = [&](const std::string& group) {
+    protocol::offset_fetch_request f;
+    f.group_id = group;
+    f.require_stable = true;
+    f.topics.emplace();
+    f.topics->push_back({"t", {0}, {}});
+    protocol::offset_fetch_response done;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    do {
+      done = calls().call<protocol::offset_fetch_response>(7, f);
+    } while (done.topics[0].partitions[0].error_code != 0 && std::chrono::steady_clock::now() < deadline);
+    return done.topics[0].partitions[0].committed_offset;
+  };
+  // Transactional 10, then plain 20, then the COMMIT marker: 20 stays.
+  auto a = commit_txn("late", "gl", 10);
+  ASSERT_EQ(commit_plain("gl", 20), error_code::none);
+  ASSERT_EQ(calls().end("late", a.producer_id, a.producer_epoch, true), error_code::none);
+  ASSERT_TRUE(await_state("late", "CompleteCommit"));
+  EXPECT_EQ(stable_offset("gl"), 20);
+  // Plain 30, then transactional 40 and its marker: 40 wins.
+  ASSERT_EQ(commit_plain("ge", 30), error_code::none);
+  auto b = commit_txn("early", "ge", 40);
+  ASSERT_EQ(calls().end("early", b.producer_id, b.producer_epoch, true), error_code::none);
+  ASSERT_TRUE(await_state("early", "CompleteCommit"));
+  EXPECT_EQ(stable_offset("ge"), 40);
+}
+
+// ---- transaction version 2 (KIP-890 part 2) -------------------------------------------
+
+protocol::end_txn_response end_v5(txn_calls c, const std::string& id, int64_t pid, int16_t epoch, bool commit) {
+  protocol::end_txn_request r;
+  r.transactional_id = id;
+  r.producer_id = pid;
+  r.producer_epoch = epoch;
+  r.committed = commit;
+  return c.call<protocol::end_txn_response>(5, r);
+}
+
+TEST_F(TxnWire, ProduceV12AddsThePartitionAndEndTxnV5BumpsTheEpochOfEveryTransaction) {
+  auto p = calls().init(4, "v2");
+  ASSERT_EQ(err(p.error_code), error_code::none);
+  int16_t epoch = p.producer_epoch;
+  for (int txn = 0; txn < 3; ++txn) {
+    // No AddPartitionsToTxn: the broker adds the partition on the first write.
+    ASSERT_EQ(produce_txn(port(), "v2", "t", 0, txn_batch(p.producer_id, epoch, 0), 12), error_code::none) << txn;
+    ASSERT_EQ(produce_txn(port(), "v2", "t", 1, txn_batch(p.producer_id, epoch, 0), 12), error_code::none) << txn;
+    auto d = calls().describe("v2");
+    EXPECT_EQ(d.transaction_state, "Ongoing");
+    size_t partitions = 0;
+    for (const auto& t : d.topics) partitions += t.partitions.size();
+    EXPECT_EQ(partitions, 2u);
+    const bool commit = txn != 1;
+    auto ended = end_v5(calls(), "v2", p.producer_id, epoch, commit);
+    ASSERT_EQ(err(ended.error_code), error_code::none) << txn;
+    EXPECT_EQ(ended.producer_id, p.producer_id);
+    EXPECT_EQ(ended.producer_epoch, epoch + 1);
+    ASSERT_TRUE(await_state("v2", commit ? "CompleteCommit" : "CompleteAbort"));
+    // A retry with the epoch before the bump is answered as the first time.
+    auto retried = end_v5(calls(), "v2", p.producer_id, epoch, commit);
+    EXPECT_EQ(err(retried.error_code), error_code::none);
+    EXPECT_EQ(retried.producer_epoch, epoch + 1);
+    // The old epoch is fenced in the partitions: the markers carry the new one.
+    EXPECT_EQ(produce_txn(port(), "v2", "t", 0, txn_batch(p.producer_id, epoch, 2), 12),
+              error_code::invalid_producer_epoch);
+    epoch = ended.producer_epoch;
+  }
+  EXPECT_EQ(calls().describe("v2").producer_epoch, 3);
+  // Two committed transactions of 2 batches x 2 records: 8 records read_committed.
+  auto r0 = fetch_partition(0, 0, 1);
+  auto r1 = fetch_partition(1, 0, 1);
+  EXPECT_EQ(r0.last_stable_offset, r0.high_watermark);
+  EXPECT_EQ(r1.last_stable_offset, r1.high_watermark);
+  EXPECT_EQ(r0.aborted_transactions ? r0.aborted_transactions->size() : 0u, 1u);
+}
+
+TEST_F(TxnWire, EndTxnV5ErrorsAreKafkas) {
+  auto p = calls().init(4, "v2e");
+  // Commit with nothing ongoing: INVALID_TXN_STATE, no producer id in the answer.
+  auto none = end_v5(calls(), "v2e", p.producer_id, p.producer_epoch, true);
+  EXPECT_EQ(err(none.error_code), error_code::invalid_txn_state);
+  EXPECT_EQ(none.producer_id, -1);
+  EXPECT_EQ(none.producer_epoch, -1);
+  // Abort with nothing ongoing: version 2 bumps the epoch anyway.
+  auto aborted = end_v5(calls(), "v2e", p.producer_id, p.producer_epoch, false);
+  EXPECT_EQ(err(aborted.error_code), error_code::none);
+  EXPECT_EQ(aborted.producer_epoch, p.producer_epoch + 1);
+  // A stale epoch (two behind) is PRODUCER_FENCED; another producer id INVALID_PRODUCER_ID_MAPPING.
+  ASSERT_TRUE(await_state("v2e", "CompleteAbort"));
+  ASSERT_EQ(err(end_v5(calls(), "v2e", p.producer_id, aborted.producer_epoch, false).error_code), error_code::none);
+  EXPECT_EQ(err(end_v5(calls(), "v2e", p.producer_id, p.producer_epoch, false).error_code), error_code::producer_fenced);
+  EXPECT_EQ(err(end_v5(calls(), "v2e", p.producer_id + 100, p.producer_epoch, false).error_code),
+            error_code::invalid_producer_id_mapping);
+}
+
+TEST_F(TxnWire, ProduceV11StillNeedsThePartitionAddedByTheClient) {
+  auto p = calls().init(4, "v1");
+  EXPECT_EQ(produce_txn(port(), "v1", "t", 0, txn_batch(p.producer_id, p.producer_epoch, 0), 11),
+            error_code::transaction_abortable);
+  EXPECT_EQ(calls().describe("v1").transaction_state, "Empty");
+}
+
+TEST_F(TxnWire, TxnOffsetCommitV5AddsTheOffsetsPartitionWithoutAddOffsetsToTxn) {
+  auto p = calls().init(4, "v2o");
+  protocol::txn_offset_commit_request r;
+  r.transactional_id = "v2o";
+  r.group_id = "g5";
+  r.producer_id = p.producer_id;
+  r.producer_epoch = p.producer_epoch;
+  r.topics.emplace_back().name = "t";
+  r.topics[0].partitions.push_back({0, 17, -1, std::string(""), {}});
+  auto ok = calls().call<protocol::txn_offset_commit_response>(5, r);
+  ASSERT_EQ(ok.topics.size(), 1u);
+  EXPECT_EQ(err(ok.topics[0].partitions[0].error_code), error_code::none);
+  EXPECT_EQ(calls().describe("v2o").transaction_state, "Ongoing");
+  auto ended = end_v5(calls(), "v2o", p.producer_id, p.producer_epoch, true);
+  ASSERT_EQ(err(ended.error_code), error_code::none);
+  protocol::offset_fetch_request f;
+  f.group_id = "g5";
+  f.require_stable = true;
+  f.topics.emplace();
+  f.topics->push_back({"t", {0}, {}});
+  protocol::offset_fetch_response done;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  do {
+    done = calls().call<protocol::offset_fetch_response>(7, f);
+  } while (done.topics[0].partitions[0].error_code != 0 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(done.topics[0].partitions[0].committed_offset, 17);
+  // The fenced (pre-bump) epoch can no longer commit offsets.
+  auto fenced = calls().call<protocol::txn_offset_commit_response>(5, r);
+  EXPECT_EQ(err(fenced.topics[0].partitions[0].error_code), error_code::invalid_producer_epoch);
 }
 
 }  // namespace

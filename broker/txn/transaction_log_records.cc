@@ -38,6 +38,53 @@ std::vector<uint8_t> encode_txn_key(const std::string& transactional_id) {
 }
 
 std::vector<uint8_t> encode_txn_value(const txn_log_value& v) {
+  // Version 1 (transaction.version >= 1, which Samsa finalizes): flexible.
+  constexpr bool flexible = true;
+  protocol::encoded_message m;
+  {
+    protocol::writer o(m);
+    o.write_int16(1);
+    o.write_int64(v.producer_id);
+    o.write_int16(v.producer_epoch);
+    o.write_int32(v.transaction_timeout_ms);
+    o.write_int8(static_cast<int8_t>(v.state));
+    if (v.state == txn_state::empty) {
+      o.write_null_length(flexible, false);
+    } else {
+      o.write_length(v.partitions.size(), flexible, false);
+      for (const auto& [topic, ids] : v.partitions) {
+        o.write_string(topic, flexible);
+        o.write_length(ids.size(), flexible, false);
+        for (int32_t p : ids) o.write_int32(p);
+        o.write_uvarint(0);  // the partition entry's tagged fields: none
+      }
+    }
+    o.write_int64(v.last_update_timestamp_ms);
+    o.write_int64(v.start_timestamp_ms);
+    // Tagged fields, ascending, only when not their default (MessageUtil).
+    // Kafka sets ClientTransactionVersion; NextProducerId is written too
+    // while an epoch overflow is pending (Prepare* of version 2), so that a
+    // restart completes the move to the new producer id (Kafka's reader
+    // takes it; Kafka itself leaves it at its default).
+    const bool next = v.next_producer_id != -1;
+    const bool ctv = v.client_transaction_version != 0;
+    o.write_uvarint(static_cast<uint32_t>(next) + static_cast<uint32_t>(ctv));
+    if (next) {
+      o.write_uvarint(1);
+      o.write_uvarint(8);
+      o.write_int64(v.next_producer_id);
+    }
+    if (ctv) {
+      o.write_uvarint(2);
+      o.write_uvarint(2);
+      o.write_int16(v.client_transaction_version);
+    }
+  }
+  return bytes_of(m);
+}
+
+// Version 0, as Kafka writes with transaction.version 0 (tests and tools).
+std::vector<uint8_t> encode_txn_value_v0(const txn_log_value& v) {
   protocol::encoded_message m;
   {
     protocol::writer o(m);

@@ -4,7 +4,8 @@
 // writes them (docs/formats/transaction_state.md):
 //
 //   key   int16 type (0, CoordinatorRecordType.TRANSACTION_LOG), string transactional_id
-//   value int16 version (0 written; 0 and 1 read), then TransactionLogValue:
+//   value int16 version (1 written, as Kafka with transaction.version >= 1;
+//         0 and 1 read), then TransactionLogValue:
 //         int64 producer_id, int16 producer_epoch, int32 transaction_timeout_ms,
 //         int8 transaction_status, nullable array of {string topic, []int32 partitions}
 //         (null when Empty), int64 last_update_timestamp_ms, int64 start_timestamp_ms;
@@ -42,9 +43,11 @@ struct txn_log_value {
 };
 
 std::vector<uint8_t> encode_txn_key(const std::string& transactional_id);
-// Writes version 0 (Kafka with transaction.version 0, which is what this
-// broker finalizes); partitions are written as null when the state is Empty.
+// Writes version 1 (Kafka with transaction.version >= 1; Samsa finalizes 2);
+// partitions are written as null when the state is Empty.
 std::vector<uint8_t> encode_txn_value(const txn_log_value& v);
+// Version 0, as Kafka with transaction.version 0 writes it.
+std::vector<uint8_t> encode_txn_value_v0(const txn_log_value& v);
 // nullopt: not a transaction log key (another record type) or malformed.
 std::optional<std::string> decode_txn_key(std::span<const uint8_t> bytes);
 // nullopt: malformed or an unknown version.

@@ -26,7 +26,10 @@ inline constexpr int64_t kNoProducerId = -1;
 struct txn_metadata {
   std::string transactional_id;
   int64_t producer_id = kNoProducerId;
-  int64_t last_producer_id = kNoProducerId;  // before a producer id rotation
+  int64_t last_producer_id = kNoProducerId;  // before a producer id rotation (Kafka's prevProducerId)
+  // transaction.version 2: the producer id the transaction moves to when its
+  // epoch overflows (set by Prepare*, applied by Complete*), else -1.
+  int64_t next_producer_id = kNoProducerId;
   int16_t producer_epoch = kNoProducerEpoch;
   int16_t last_producer_epoch = kNoProducerEpoch;  // for retried InitProducerId (KIP-360)
   int32_t timeout_ms = 0;
@@ -34,6 +37,9 @@ struct txn_metadata {
   std::set<topic_partition_key> partitions;
   int64_t start_timestamp_ms = -1;
   int64_t last_update_timestamp_ms = -1;
+  // The transaction.version the client used when the state was entered
+  // (Kafka's clientTransactionVersion): 2 bumps the epoch on every EndTxn.
+  int16_t client_txn_version = 0;
 
   std::optional<txn_state> pending;  // Invariant 2
   // A fence whose PrepareAbort write failed: the next fence reuses the epoch
@@ -47,6 +53,8 @@ struct txn_metadata {
   // Kafka's isEpochExhausted: an epoch this high cannot be bumped twice more.
   static bool epoch_exhausted(int16_t epoch) { return epoch >= INT16_MAX - 1; }
   bool producer_epoch_exhausted() const { return epoch_exhausted(producer_epoch); }
+  // Kafka's TransactionVersion.supportsEpochBump.
+  static bool supports_epoch_bump(int16_t client_txn_version) { return client_txn_version >= 2; }
 };
 
 }  // namespace samsa::broker::txn

@@ -35,7 +35,11 @@ bool valid_transition(txn_state from, txn_state to) {
     case s::ongoing:
       return from == s::ongoing || from == s::empty || from == s::complete_commit || from == s::complete_abort;
     case s::prepare_commit: return from == s::ongoing;
-    case s::prepare_abort: return from == s::ongoing || from == s::prepare_epoch_fence;
+    // transaction.version 2 also aborts from Empty/Complete* (an EndTxn v5 abort
+    // with no partition added), Kafka 4.x's PrepareAbort.validPreviousStates.
+    case s::prepare_abort:
+      return from == s::ongoing || from == s::prepare_epoch_fence || from == s::empty || from == s::complete_commit ||
+             from == s::complete_abort;
     case s::complete_commit: return from == s::prepare_commit;
     case s::complete_abort: return from == s::prepare_abort;
     case s::dead: return from == s::empty || from == s::complete_commit || from == s::complete_abort;

@@ -88,6 +88,8 @@ txn_log_value txn_coordinator::to_value(const txn_metadata& md) {
   }
   v.last_update_timestamp_ms = md.last_update_timestamp_ms;
   v.start_timestamp_ms = md.start_timestamp_ms;
+  v.next_producer_id = md.next_producer_id;
+  v.client_transaction_version = md.client_txn_version;
   return v;
 }
 
@@ -241,13 +243,9 @@ void txn_coordinator::init_locked(outbox& out, const std::string& id, int32_t ti
       // Fence: abort the ongoing transaction with a bumped epoch, then tell
       // the client to retry (which bumps again, or rotates the id).
       if (md->producer_epoch == INT16_MAX) return answer(init_error(error_code::concurrent_transactions));
-      const int16_t fenced = md->failed_epoch_fence ? md->producer_epoch : static_cast<int16_t>(md->producer_epoch + 1);
-      md->pending = txn_state::prepare_epoch_fence;
-      auto d = std::move(done);
-      end_locked(out, id, md->producer_id, fenced, false, false, [d](error_code e) {
-        d(init_error(e == error_code::none ? error_code::concurrent_transactions : e));
+      fence_locked(out, *md, [d = std::move(done)](end_txn_result r) {
+        d(init_error(r.error == error_code::none ? error_code::concurrent_transactions : r.error));
       });
-      if (md->pending == txn_state::prepare_epoch_fence) md->pending.reset();  // refused before any write
       return;
     }
     case txn_state::dead:
@@ -258,7 +256,8 @@ void txn_coordinator::init_locked(outbox& out, const std::string& id, int32_t ti
 // ---- AddPartitionsToTxn -----------------------------------------------------------
 
 void txn_coordinator::add_partitions(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
-                                     std::vector<topic_partition_key> partitions, error_fn done) {
+                                     std::vector<topic_partition_key> partitions, error_fn done,
+                                     int16_t client_txn_version) {
   outbox out;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -285,6 +284,7 @@ void txn_coordinator::add_partitions(const std::string& transactional_id, int64_
         if (is_idle(md->state)) transit.start_timestamp_ms = now;
         transit.partitions.insert(partitions.begin(), partitions.end());
         transit.last_update_timestamp_ms = now;
+        transit.client_txn_version = client_txn_version;
         write(out, *md, std::move(transit), [d = std::move(done)](outbox& o, txn_metadata*, error_code e) {
           o.later([d, e] { d(e); });
         });
@@ -324,56 +324,77 @@ std::vector<std::pair<topic_partition_key, error_code>> txn_coordinator::verify_
 // ---- EndTxn -----------------------------------------------------------------------
 
 void txn_coordinator::end_txn(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
-                              bool commit, error_fn done) {
+                              bool commit, int16_t client_txn_version, end_fn done) {
   outbox out;
+  bool need_pid = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    end_locked(out, transactional_id, producer_id, producer_epoch, commit, true, std::move(done));
+    end_locked(out, transactional_id, producer_id, producer_epoch, commit, true, client_txn_version, std::nullopt, done,
+               need_pid);
   }
   out.run();
+  if (!need_pid) return;
+  // The epoch overflows with this transaction: take the next producer id
+  // without the mutex, then decide again.
+  pids_([this, transactional_id, producer_id, producer_epoch, commit, client_txn_version,
+         done = std::move(done)](result<int64_t, error_code> pid) mutable {
+    if (!pid) return done({pid.error(), -1, -1});
+    outbox o;
+    bool again = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      end_locked(o, transactional_id, producer_id, producer_epoch, commit, true, client_txn_version, *pid, done, again);
+    }
+    o.run();
+    if (again) done({error_code::concurrent_transactions, -1, -1});  // raced; the client retries
+  });
+}
+
+void txn_coordinator::end_txn(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
+                              bool commit, error_fn done) {
+  end_txn(transactional_id, producer_id, producer_epoch, commit, 0,
+          [d = std::move(done)](end_txn_result r) { d(r.error); });
 }
 
 void txn_coordinator::end_locked(outbox& out, const std::string& id, int64_t producer_id, int16_t producer_epoch,
-                                 bool commit, bool from_client, error_fn done) {
-  auto answer = [&](error_code e) { out.later([d = std::move(done), e] { d(e); }); };
+                                 bool commit, bool from_client, int16_t client_txn_version,
+                                 std::optional<int64_t> fresh_pid, end_fn& done, bool& need_pid) {
+  auto answer = [&](error_code e) { out.later([d = std::move(done), e] { d({e, -1, -1}); }); };
   if (id.empty()) return answer(error_code::invalid_request);
   if (error_code e = check_active(); e != error_code::none) return answer(e);
   txn_metadata* md = find(id);
-  if (!md || md->producer_id != producer_id) return answer(error_code::invalid_producer_id_mapping);
+  if (!md) return answer(error_code::invalid_producer_id_mapping);
+  if (!txn_metadata::supports_epoch_bump(client_txn_version))
+    return end_locked_v1(out, *md, producer_id, producer_epoch, commit, from_client, done);
+  end_locked_v2(out, *md, producer_id, producer_epoch, commit, from_client, fresh_pid, done, need_pid);
+}
+
+// TransactionCoordinator.endTransactionWithTV1.
+void txn_coordinator::end_locked_v1(outbox& out, txn_metadata& md, int64_t producer_id, int16_t producer_epoch,
+                                    bool commit, bool from_client, end_fn& done) {
+  auto answer = [&](error_code e) { out.later([d = std::move(done), e] { d({e, -1, -1}); }); };
+  if (md.producer_id != producer_id) return answer(error_code::invalid_producer_id_mapping);
   // Clients must use the current epoch; a fence (not from a client) bumps it.
-  if ((from_client && producer_epoch != md->producer_epoch) || producer_epoch < md->producer_epoch)
+  if ((from_client && producer_epoch != md.producer_epoch) || producer_epoch < md.producer_epoch)
     return answer(error_code::producer_fenced);
-  const bool fencing = md->pending == txn_state::prepare_epoch_fence;
-  if (md->pending && !fencing) return answer(error_code::concurrent_transactions);
+  const bool fencing = md.pending == txn_state::prepare_epoch_fence;
+  if (md.pending && !fencing) return answer(error_code::concurrent_transactions);
   const error_code invalid = error_code::invalid_txn_state;
-  switch (md->state) {
+  switch (md.state) {
     case txn_state::ongoing: {
-      const int64_t now = now_ms_();
-      txn_metadata transit = *md;
+      txn_metadata transit = md;
       transit.state = commit ? txn_state::prepare_commit : txn_state::prepare_abort;
-      if (!commit && fencing) {
-        md->pending.reset();
-        transit.producer_epoch = producer_epoch;
-        transit.last_producer_epoch = kNoProducerEpoch;
-        transit.failed_epoch_fence = true;  // marks the write as a fence (see write())
-      } else if (fencing) {
-        md->pending.reset();
+      if (fencing) {
+        md.pending.reset();
+        if (!commit) {
+          transit.producer_epoch = producer_epoch;
+          transit.last_producer_epoch = kNoProducerEpoch;
+          transit.failed_epoch_fence = true;  // marks the write as a fence (see write())
+        }
       }
-      transit.last_update_timestamp_ms = now;
-      transit.coordinator_epoch = coordinator_epoch_(partition_for(id));
-      write(out, *md, std::move(transit),
-            [this, d = std::move(done), producer_id, producer_epoch, commit](outbox& o, txn_metadata* cur,
-                                                                              error_code e) {
-              if (e == error_code::none && !cur) e = error_code::not_coordinator;
-              if (e == error_code::none && (cur->producer_id != producer_id || cur->producer_epoch != producer_epoch))
-                e = error_code::producer_fenced;
-              if (e == error_code::none &&
-                  cur->state != (commit ? txn_state::prepare_commit : txn_state::prepare_abort))
-                e = error_code::invalid_txn_state;
-              o.later([d, e] { d(e); });
-              if (e == error_code::none) send_markers(o, *cur);
-            });
-      return;
+      transit.client_txn_version = 0;  // prepareAbortOrCommit(TransactionVersion 0)
+      transit.next_producer_id = kNoProducerId;
+      return prepare_end(out, md, std::move(transit), producer_id, producer_epoch, commit, std::move(done));
     }
     case txn_state::complete_commit: return answer(commit ? error_code::none : invalid);
     case txn_state::complete_abort: return answer(!commit ? error_code::none : invalid);
@@ -383,6 +404,133 @@ void txn_coordinator::end_locked(outbox& out, const std::string& id, int64_t pro
     case txn_state::dead:
     case txn_state::prepare_epoch_fence: return answer(error_code::unknown_server_error);
   }
+}
+
+// TransactionCoordinator.endTransaction with transaction version 2. Every
+// completion bumps the epoch; a client that retries with the epoch before
+// the bump is answered as the first time:
+//
+//                   Abort: retry  current   Commit: retry  current
+//   Empty                  FENCED bump              FENCED INVALID_TXN_STATE
+//   CompleteAbort          NONE   bump              INVALID INVALID
+//   CompleteCommit         INVALID bump             NONE   INVALID
+void txn_coordinator::end_locked_v2(outbox& out, txn_metadata& md, int64_t producer_id, int16_t producer_epoch,
+                                    bool commit, bool from_client, std::optional<int64_t> fresh_pid, end_fn& done,
+                                    bool& need_pid) {
+  auto answer = [&](error_code e) { out.later([d = std::move(done), e] { d({e, -1, -1}); }); };
+  const bool fencing = md.pending == txn_state::prepare_epoch_fence;
+  // The client retried a request that overflowed the epoch: the new producer id is in place.
+  const bool retry_on_overflow = !fencing && md.last_producer_id == producer_id &&
+                                 producer_epoch == INT16_MAX - 1 && md.producer_epoch == 0;
+  // The client retried a request whose bump is in place.
+  const bool retry_on_bump = !fencing && md.producer_epoch == static_cast<int16_t>(producer_epoch + 1);
+  bool valid_epoch = false;
+  if (!fencing) {
+    switch (md.state) {
+      case txn_state::prepare_commit:
+      case txn_state::prepare_abort: valid_epoch = retry_on_bump; break;
+      case txn_state::complete_commit:
+      case txn_state::complete_abort:
+        valid_epoch = retry_on_bump || retry_on_overflow || producer_epoch == md.producer_epoch;
+        break;
+      default: valid_epoch = producer_epoch == md.producer_epoch; break;
+    }
+  } else {
+    valid_epoch = (!from_client || producer_epoch == md.producer_epoch) && producer_epoch >= md.producer_epoch;
+  }
+  const bool retry = retry_on_bump || retry_on_overflow;
+  if (md.producer_id != producer_id && !retry_on_overflow) return answer(error_code::invalid_producer_id_mapping);
+  if (!valid_epoch) return answer(error_code::producer_fenced);
+  if (md.pending && !fencing) return answer(error_code::concurrent_transactions);
+  auto current = [&]() {
+    out.later([d = std::move(done), r = end_txn_result{error_code::none, md.producer_id, md.producer_epoch}] { d(r); });
+  };
+  // generateTxnTransitMetadataForTxnCompletion + prepareAbortOrCommit(version 2).
+  auto complete = [&](txn_state next, bool no_partition_added) {
+    std::optional<int64_t> next_pid;
+    if (!fencing && md.producer_epoch_exhausted()) {
+      if (!fresh_pid) {
+        need_pid = true;
+        return;
+      }
+      next_pid = fresh_pid;
+    }
+    const int64_t now = now_ms_();
+    int16_t base_epoch = md.producer_epoch;
+    txn_metadata transit = md;
+    if (next == txn_state::prepare_abort && fencing) {
+      md.pending.reset();
+      base_epoch = producer_epoch;
+      transit.failed_epoch_fence = true;  // marks the write as a fence (see write())
+    } else if (fencing) {
+      md.pending.reset();
+    }
+    transit.state = next;
+    // A fence at the last epoch cannot bump twice; the client's next
+    // InitProducerId moves to a new producer id.
+    transit.producer_epoch = base_epoch == INT16_MAX ? base_epoch : static_cast<int16_t>(base_epoch + 1);
+    transit.last_producer_epoch = base_epoch;
+    if (no_partition_added) transit.start_timestamp_ms = now;
+    transit.next_producer_id = next_pid.value_or(kNoProducerId);
+    transit.client_txn_version = 2;
+    prepare_end(out, md, std::move(transit), producer_id, producer_epoch, next == txn_state::prepare_commit,
+                std::move(done));
+  };
+  const error_code invalid = error_code::invalid_txn_state;
+  switch (md.state) {
+    case txn_state::ongoing: return complete(commit ? txn_state::prepare_commit : txn_state::prepare_abort, false);
+    case txn_state::complete_commit:
+      if (commit) return retry ? current() : answer(invalid);
+      return retry ? answer(invalid) : complete(txn_state::prepare_abort, true);
+    case txn_state::complete_abort:
+      if (!commit) return retry ? current() : complete(txn_state::prepare_abort, true);
+      return answer(invalid);
+    case txn_state::prepare_commit: return answer(commit ? error_code::concurrent_transactions : invalid);
+    case txn_state::prepare_abort: return answer(!commit ? error_code::concurrent_transactions : invalid);
+    case txn_state::empty: return commit ? answer(invalid) : complete(txn_state::prepare_abort, true);
+    case txn_state::dead:
+    case txn_state::prepare_epoch_fence: return answer(error_code::unknown_server_error);
+  }
+}
+
+void txn_coordinator::prepare_end(outbox& out, txn_metadata& md, txn_metadata transit, int64_t producer_id,
+                                  int16_t producer_epoch, bool commit, end_fn done) {
+  const std::string id = md.transactional_id;
+  transit.last_update_timestamp_ms = now_ms_();
+  transit.coordinator_epoch = coordinator_epoch_(partition_for(id));
+  write(out, md, std::move(transit),
+        [this, d = std::move(done), producer_id, producer_epoch, commit](outbox& o, txn_metadata* cur, error_code e) {
+          if (e == error_code::none && !cur) e = error_code::not_coordinator;
+          // Version 2 bumped the epoch with the record: the request's or the next.
+          if (e == error_code::none &&
+              (cur->producer_id != producer_id ||
+               (cur->producer_epoch != producer_epoch &&
+                (!txn_metadata::supports_epoch_bump(cur->client_txn_version) ||
+                 cur->producer_epoch != static_cast<int16_t>(producer_epoch + 1)))))
+            e = error_code::producer_fenced;
+          if (e == error_code::none && cur->state != (commit ? txn_state::prepare_commit : txn_state::prepare_abort))
+            e = error_code::invalid_txn_state;
+          end_txn_result r{e, -1, -1};
+          if (e == error_code::none && txn_metadata::supports_epoch_bump(cur->client_txn_version)) {
+            // The producer id and epoch the client continues with: after an
+            // overflow, the next producer id at epoch 0.
+            r.producer_id = cur->next_producer_id != kNoProducerId ? cur->next_producer_id : cur->producer_id;
+            r.producer_epoch = cur->next_producer_id != kNoProducerId ? int16_t{0} : cur->producer_epoch;
+          }
+          o.later([d, r] { d(r); });
+          if (e == error_code::none) send_markers(o, *cur);
+        });
+}
+
+void txn_coordinator::fence_locked(outbox& out, txn_metadata& md, end_fn done) {
+  // prepareFenceProducerEpoch, then endTransaction(ABORT) from the
+  // coordinator with the transaction's own client version.
+  const int16_t fenced = md.failed_epoch_fence ? md.producer_epoch : static_cast<int16_t>(md.producer_epoch + 1);
+  md.pending = txn_state::prepare_epoch_fence;
+  bool need_pid = false;
+  end_locked(out, md.transactional_id, md.producer_id, fenced, false, false, md.client_txn_version, std::nullopt, done,
+             need_pid);
+  if (md.pending == txn_state::prepare_epoch_fence) md.pending.reset();  // refused before any write
 }
 
 // ---- markers --------------------------------------------------------------------------
@@ -445,6 +593,14 @@ void txn_coordinator::on_markers_written(outbox& out, const std::string& id, int
   transit.partitions.clear();
   transit.last_update_timestamp_ms = now_ms_();
   transit.markers_pending = false;
+  // Version 2 after an epoch overflow: the next producer id at epoch 0 (the
+  // last epoch stays the one the client last saw).
+  if (txn_metadata::supports_epoch_bump(md->client_txn_version) && md->next_producer_id != kNoProducerId) {
+    transit.last_producer_id = md->producer_id;
+    transit.producer_id = md->next_producer_id;
+    transit.producer_epoch = 0;
+  }
+  transit.next_producer_id = kNoProducerId;
   write(out, *md, std::move(transit), [this, id](outbox&, txn_metadata* cur, error_code e) {
     // A failed Complete* record is retried as a whole: markers again (they are
     // idempotent for the partitions' producer state), then the record.
@@ -500,10 +656,7 @@ void txn_coordinator::abort_timed_out(outbox& out, int64_t now) {
     if (md.state != txn_state::ongoing || md.pending) continue;
     if (md.start_timestamp_ms + md.timeout_ms >= now) continue;
     if (md.producer_epoch == INT16_MAX) continue;  // cannot be fenced further
-    const int16_t fenced = md.failed_epoch_fence ? md.producer_epoch : static_cast<int16_t>(md.producer_epoch + 1);
-    md.pending = txn_state::prepare_epoch_fence;
-    end_locked(out, id, md.producer_id, fenced, false, false, [](error_code) {});
-    if (md.pending == txn_state::prepare_epoch_fence) md.pending.reset();  // refused before any write
+    fence_locked(out, md, [](end_txn_result) {});
   }
 }
 
@@ -568,6 +721,8 @@ void txn_coordinator::replay(const std::string& transactional_id, const std::opt
       for (int32_t p : ids) md.partitions.emplace(topic, p);
   md.start_timestamp_ms = value->start_timestamp_ms;
   md.last_update_timestamp_ms = value->last_update_timestamp_ms;
+  md.next_producer_id = value->next_producer_id;
+  md.client_txn_version = value->client_transaction_version;
   ids_[transactional_id] = std::move(md);
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 
 // The transaction coordinator (Kafka's TransactionCoordinator,
-// TransactionStateManager and TransactionMetadata, transaction.version 1
-// semantics: the epoch is bumped by InitProducerId and by fencing, not by
-// every commit). No sockets and no clock of its own: requests come in as
+// TransactionStateManager and TransactionMetadata). Both transaction
+// versions: a transaction whose EndTxn comes with client transaction
+// version 2 (EndTxn v5, KIP-890 part 2) bumps the producer epoch on every
+// commit and abort, and moves to a new producer id when the epoch overflows;
+// below 2 the epoch is bumped only by InitProducerId and by fencing. No sockets and no clock of its own: requests come in as
 // plain arguments, answers leave through callbacks, time comes from
 // now_ms() and tick(now), records and markers go to a txn_log, producer ids
 // come from pid_source.
@@ -56,6 +58,14 @@ struct txn_config {
   int64_t marker_retry_ms = 100;                // back-off of a failed marker write
 };
 
+// EndTxn's answer; v5 (transaction version 2) carries the producer id and
+// epoch the client continues with (-1 on errors and below version 2).
+struct end_txn_result {
+  protocol::error_code error = protocol::error_code::none;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
 struct init_pid_result {
   protocol::error_code error = protocol::error_code::none;
   int64_t producer_id = -1;
@@ -88,6 +98,7 @@ class txn_coordinator {
   // The coordinator epoch of a partition of __transaction_state (its leader epoch).
   using epoch_fn = std::function<int32_t(int32_t partition)>;
   using error_fn = std::function<void(protocol::error_code)>;
+  using end_fn = std::function<void(end_txn_result)>;
 
   txn_coordinator(txn_config config, txn_log& log, pid_source pids, clock_fn now_ms, epoch_fn coordinator_epoch);
   ~txn_coordinator();
@@ -103,8 +114,11 @@ class txn_coordinator {
   void init_producer_id(const std::string& transactional_id, int32_t timeout_ms,
                         std::optional<std::pair<int64_t, int16_t>> expected, std::function<void(init_pid_result)> done);
   // AddPartitionsToTxn / AddOffsetsToTxn (handleAddPartitionsToTransaction).
+  // `client_txn_version` 2: the broker's implicit add for Produce v12 /
+  // TxnOffsetCommit v5 (AddPartitionsToTxnManager's add path), stored with
+  // the transaction.
   void add_partitions(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
-                      std::vector<topic_partition_key> partitions, error_fn done);
+                      std::vector<topic_partition_key> partitions, error_fn done, int16_t client_txn_version = 0);
   // AddPartitionsToTxn verify_only and the produce path's verification
   // (handleVerifyPartitionsInTransaction): per partition, NONE when it is in
   // the producer's ongoing transaction.
@@ -112,6 +126,12 @@ class txn_coordinator {
       const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
       const std::vector<topic_partition_key>& partitions);
   // EndTxn (handleEndTransaction), answered once Prepare* is durable.
+  // `client_txn_version` 2 (EndTxn v5+): Kafka's transaction version 2 rules
+  // (epoch bump, retries with the previous epoch, abort without a
+  // transaction); below 2 version 1's.
+  void end_txn(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch, bool commit,
+               int16_t client_txn_version, end_fn done);
+  // Transaction version 1 (EndTxn v0-4).
   void end_txn(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch, bool commit,
                error_fn done);
 
@@ -142,8 +162,20 @@ class txn_coordinator {
   void init_locked(outbox& out, const std::string& id, int32_t timeout_ms,
                    std::optional<std::pair<int64_t, int16_t>> expected, std::optional<int64_t> fresh_pid,
                    std::function<void(init_pid_result)>& done, bool& need_pid);
+  // `fresh_pid`: a producer id taken for an epoch overflow (version 2);
+  // when one is needed and absent, `need_pid` is set and nothing is done.
   void end_locked(outbox& out, const std::string& id, int64_t producer_id, int16_t producer_epoch, bool commit,
-                  bool from_client, error_fn done);
+                  bool from_client, int16_t client_txn_version, std::optional<int64_t> fresh_pid, end_fn& done,
+                  bool& need_pid);
+  void end_locked_v1(outbox& out, txn_metadata& md, int64_t producer_id, int16_t producer_epoch, bool commit,
+                     bool from_client, end_fn& done);
+  void end_locked_v2(outbox& out, txn_metadata& md, int64_t producer_id, int16_t producer_epoch, bool commit,
+                     bool from_client, std::optional<int64_t> fresh_pid, end_fn& done, bool& need_pid);
+  // Kafka's prepareAbortOrCommit and the append of its record; the client is
+  // answered once it is durable, then the markers go out.
+  void prepare_end(outbox& out, txn_metadata& md, txn_metadata transit, int64_t producer_id, int16_t producer_epoch,
+                   bool commit, end_fn done);
+  void fence_locked(outbox& out, txn_metadata& md, end_fn done);
   void write(outbox& out, txn_metadata& md, txn_metadata transit, after_write after);
   void send_markers(outbox& out, txn_metadata& md);
   void on_markers_written(outbox& out, const std::string& id, int64_t producer_id,

@@ -445,6 +445,7 @@ scenario_transactions_eos() {
   create_topic "$out" 2
   txn_java 240 eos "$BOOTSTRAP" "$in" "$out" "$g" "$x" 300
   grep -qE '^EOS OK input=300 output=300 ' "$OUT" || fail "consume-transform-produce: $(grep -m1 '^EOS' "$OUT" || tail -1 "$OUT")"
+  local batches; batches="$(sed -n 's/^EOS OK .* batches=\([0-9]*\) .*/\1/p' "$OUT")"
   tool transactions 60 --bootstrap-server "$BOOTSTRAP" list
   [ "$(txn_field "$OUT" TransactionalId "^$x[ \\t]")" = "$x" ] || fail "kafka-transactions list does not show $x: $(tr '\n' ' ' < "$OUT" | cut -c1-200)"
   [ "$(txn_field "$OUT" TransactionState "^$x[ \\t]")" = CompleteCommit ] \
@@ -453,6 +454,17 @@ scenario_transactions_eos() {
   [ "$(txn_field "$OUT" TransactionState "$x")" = CompleteCommit ] \
     || fail "describe: state '$(txn_field "$OUT" TransactionState "$x")', expected CompleteCommit: $(tail -1 "$OUT")"
   [ "$(txn_field "$OUT" ProducerId "$x")" -ge 0 ] 2>/dev/null || fail "describe: no producer id: $(tail -1 "$OUT")"
+  # Which transaction protocol the client used: with transaction.version 2
+  # (Java 4.x, KIP-890 part 2: Produce v12, EndTxn v5) every commit and abort
+  # bumps the epoch, so after one InitProducerId it is at least the number of
+  # transactions; Java 3.x (version 1) keeps epoch 0.
+  local epoch kv; epoch="$(txn_field "$OUT" ProducerEpoch "$x")"; kv="$(basename "$(dirname "$KAFKA_HOME")")"
+  if [ "${kv%%.*}" -ge 4 ]; then
+    [ "$epoch" -ge "${batches:-1}" ] 2>/dev/null \
+      || fail "describe: producer epoch '$epoch' after $batches transactions: the client did not use transaction version 2"
+  else
+    [ "$epoch" = 0 ] || fail "describe: producer epoch '$epoch', expected 0 (transaction version 1)"
+  fi
 }
 
 scenario_transactions_abort() {

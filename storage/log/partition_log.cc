@@ -181,6 +181,13 @@ std::vector<producer_state_entry> partition_log::active_producers() const {
   return out;
 }
 
+uint64_t partition_log::maybe_start_transaction_verification(samsa::producer_id id) {
+  std::lock_guard<std::mutex> g(mu_);
+  const producer_state_entry* e = producers_.last_entry(id);
+  if (e && e->current_txn_first_offset()) return 0;
+  return producers_.maybe_create_verification_guard(id, clock_.now_ms());
+}
+
 void partition_log::remove_expired_producers(int64_t now_ms) {
   std::lock_guard<std::mutex> g(mu_);
   producers_.remove_expired_producers(now_ms);

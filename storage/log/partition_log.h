@@ -153,8 +153,16 @@ class partition_log final : public flushable, public std::enable_shared_from_thi
   // it. The buffer is rewritten in place (offsets, epoch, timestamps). Bytes after
   // the last whole batch are ignored (Kafka trims them); no whole batch -> nothing
   // appended, first_offset -1. Errors: see error.h; nothing is appended on error.
+  //
+  // `verification_guard` (Kafka's requestVerificationGuard), when given: a
+  // transactional data batch that does not continue an ongoing transaction of
+  // its producer is appended only if the guard is the one
+  // maybe_start_transaction_verification handed out and nothing cleared it
+  // since (invalid_txn_state otherwise). nullopt: not checked (verification
+  // disabled, or a writer that does not verify).
   result<append_info> append_as_leader(std::span<uint8_t> records, samsa::leader_epoch leader_epoch,
-                                       append_origin origin = append_origin::client);
+                                       append_origin origin = append_origin::client,
+                                       std::optional<uint64_t> verification_guard = std::nullopt);
   // Appends batches copied from the leader, offsets included (several batches
   // allowed; CRCs and offset order are checked, nothing else).
   result<append_info> append_as_follower(std::span<const uint8_t> records);
@@ -221,6 +229,11 @@ class partition_log final : public flushable, public std::enable_shared_from_thi
   std::optional<producer_state_entry> producer_state(samsa::producer_id id) const;
   std::vector<producer_state_entry> active_producers() const;
   void remove_expired_producers(int64_t now_ms);
+  // Kafka's UnifiedLog.maybeStartTransactionVerification: call before asking
+  // the transaction coordinator to verify the producer's first batch of a
+  // transaction; pass the guard to append_as_leader. 0 (the sentinel) when the
+  // producer already has an ongoing transaction here.
+  uint64_t maybe_start_transaction_verification(samsa::producer_id id);
   // First offset of the oldest open transaction, if any (Kafka's firstUnstableOffset).
   std::optional<samsa::offset> first_unstable_offset() const;
 

@@ -67,7 +67,7 @@ result<analysis> analyze(std::span<const uint8_t> records, append_origin origin,
 }  // namespace
 
 result<append_info> partition_log::append_as_leader(std::span<uint8_t> records, samsa::leader_epoch leader_epoch,
-                                                    append_origin origin) {
+                                                    append_origin origin, std::optional<uint64_t> verification_guard) {
   std::lock_guard<std::mutex> g(mu_);
   if (auto s = check_writable(); !s) return s.error();
   auto a = analyze(records, origin, true, config_.max_message_bytes);
@@ -122,6 +122,16 @@ result<append_info> partition_log::append_as_leader(std::span<uint8_t> records, 
         }
       }
     }
+    // Kafka's batchMissingRequiredVerification: the first batch of a
+    // transaction needs the guard its verification started with; a marker
+    // appended since cleared it.
+    if (verification_guard && batch.attributes().is_transactional() && !batch.attributes().is_control()) {
+      const producer_state_entry* e = producers_.last_entry(batch.producer_id());
+      const bool ongoing = e && e->current_txn_first_offset();
+      const uint64_t held = producers_.verification_guard(batch.producer_id());
+      if (!ongoing && (*verification_guard == 0 || held != *verification_guard))
+        return error(errc::invalid_txn_state, "Record was not part of an ongoing transaction");
+    }
     pinfo = producers_.prepare_update(batch.producer_id(), origin);
     auto r = pinfo->append(batch);
     if (!r) return r.error();
@@ -135,6 +145,9 @@ result<append_info> partition_log::append_as_leader(std::span<uint8_t> records, 
   const samsa::offset next{vr->last_offset.value() + 1};
   set_log_end_offset(next);
   if (pinfo) producers_.update(*pinfo);
+  // A transactional batch started or ended the transaction: the verification
+  // is over (Kafka's updateProducers).
+  if (batch.attributes().is_transactional()) producers_.clear_verification_guard(batch.producer_id());
   if (completed) {
     const samsa::offset lso = producers_.last_stable_offset(*completed);
     if (completed->aborted) {

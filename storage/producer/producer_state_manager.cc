@@ -112,6 +112,20 @@ void producer_state_manager::remove_expired_producers(int64_t now_ms) {
       ++it;
     }
   }
+  // Verifications never followed by an append linger no longer than producers.
+  std::erase_if(verification_states_,
+                [&](const auto& kv) { return now_ms - kv.second.timestamp_ms >= expiration_ms_; });
+}
+
+uint64_t producer_state_manager::maybe_create_verification_guard(samsa::producer_id id, int64_t now_ms) {
+  auto [it, fresh] = verification_states_.try_emplace(id.value());
+  if (fresh) it->second = {next_verification_guard_++, now_ms};
+  return it->second.guard;
+}
+
+uint64_t producer_state_manager::verification_guard(samsa::producer_id id) const {
+  auto it = verification_states_.find(id.value());
+  return it == verification_states_.end() ? 0 : it->second.guard;
 }
 
 result<std::optional<std::string>> producer_state_manager::take_snapshot(bool sync) {

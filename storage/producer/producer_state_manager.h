@@ -76,6 +76,18 @@ class producer_state_manager {
   std::optional<samsa::offset> oldest_snapshot_offset() const;
   std::vector<samsa::offset> snapshot_offsets() const;
 
+  // ---- transaction verification (Kafka's VerificationStateEntry) ----------------
+  // A producer whose first transactional batch is being verified with the
+  // transaction coordinator holds a guard until a transactional batch of it
+  // (data: the transaction started; a marker: it ended) is appended. An append
+  // verified before a marker thus cannot land after it (the hanging
+  // transaction race, KIP-890 part 1). Guards are unique within this manager;
+  // 0 is the sentinel that verifies nothing. In memory only, as Kafka's.
+  uint64_t maybe_create_verification_guard(samsa::producer_id id, int64_t now_ms);
+  // 0 when the producer has no verification in progress.
+  uint64_t verification_guard(samsa::producer_id id) const;
+  void clear_verification_guard(samsa::producer_id id) { verification_states_.erase(id.value()); }
+
  private:
   struct txn_metadata {
     samsa::producer_id producer_id;
@@ -96,6 +108,12 @@ class producer_state_manager {
   std::map<int64_t, txn_metadata> unreplicated_;  // by first offset
   std::map<int64_t, std::string> snapshots_;      // offset -> path
   std::vector<std::string> unsynced_snapshots_;
+  struct verification_state {
+    uint64_t guard = 0;
+    int64_t timestamp_ms = 0;
+  };
+  std::map<int64_t, verification_state> verification_states_;  // by producer id
+  uint64_t next_verification_guard_ = 1;
   samsa::offset map_end_offset_{0};
   samsa::offset last_snapshot_offset_{0};
 };

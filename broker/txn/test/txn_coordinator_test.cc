@@ -343,3 +343,155 @@ TEST_F(coordinator_fixture, AfterShutdownRequestsAreNotCoordinator) {
 
 }  // namespace
 }  // namespace samsa::broker::txn
+
+// ---- transaction version 2 (KIP-890 part 2) -------------------------------------
+
+namespace samsa::broker::txn {
+namespace {
+
+struct tv2_fixture : coordinator_fixture {
+  std::optional<error_code> add2(const std::string& id, int64_t pid, int16_t epoch, std::vector<topic_partition_key> tps) {
+    std::optional<error_code> out;
+    c->add_partitions(id, pid, epoch, std::move(tps), [&](error_code e) { out = e; }, 2);
+    return out;
+  }
+  std::optional<end_txn_result> end2(const std::string& id, int64_t pid, int16_t epoch, bool commit) {
+    std::optional<end_txn_result> out;
+    c->end_txn(id, pid, epoch, commit, 2, [&](end_txn_result r) { out = r; });
+    return out;
+  }
+};
+
+TEST_F(tv2_fixture, EveryCommitBumpsTheEpochAndTheMarkersCarryTheBumpedEpoch) {
+  auto p = init("a");
+  ASSERT_EQ(p.producer_epoch, 0);
+  ASSERT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::none);
+  EXPECT_EQ(log.last().value->client_transaction_version, 2);
+  auto r = end2("a", p.producer_id, 0, true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error, error_code::none);
+  EXPECT_EQ(r->producer_id, p.producer_id);
+  EXPECT_EQ(r->producer_epoch, 1);
+  ASSERT_EQ(log.markers.size(), 1u);
+  EXPECT_EQ(log.markers[0].producer_epoch, 1);
+  EXPECT_EQ(state_of("a"), txn_state::complete_commit);
+  EXPECT_EQ(c->metadata_of("a")->producer_epoch, 1);
+  // The next transaction uses the new epoch; the old one is fenced.
+  EXPECT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::producer_fenced);
+  ASSERT_EQ(add2("a", p.producer_id, 1, {{"t", 1}}), error_code::none);
+  r = end2("a", p.producer_id, 1, false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error, error_code::none);
+  EXPECT_EQ(r->producer_epoch, 2);
+  EXPECT_EQ(log.markers.back().producer_epoch, 2);
+  EXPECT_FALSE(log.markers.back().commit);
+}
+
+TEST_F(tv2_fixture, ARetriedEndTxnWithThePreviousEpochIsAnsweredWithTheCurrentOne) {
+  auto p = init("a");
+  ASSERT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::none);
+  ASSERT_EQ(end2("a", p.producer_id, 0, true)->error, error_code::none);
+  auto retry = end2("a", p.producer_id, 0, true);
+  EXPECT_EQ(retry->error, error_code::none);
+  EXPECT_EQ(retry->producer_epoch, 1);
+  // The opposite outcome on a retry is INVALID_TXN_STATE; an older epoch is fenced.
+  EXPECT_EQ(end2("a", p.producer_id, 0, false)->error, error_code::invalid_txn_state);
+  ASSERT_EQ(add2("a", p.producer_id, 1, {{"t", 0}}), error_code::none);
+  ASSERT_EQ(end2("a", p.producer_id, 1, true)->error, error_code::none);
+  EXPECT_EQ(end2("a", p.producer_id, 0, true)->error, error_code::producer_fenced);
+  // A commit with the current epoch and nothing ongoing: INVALID_TXN_STATE.
+  EXPECT_EQ(end2("a", p.producer_id, 2, true)->error, error_code::invalid_txn_state);
+}
+
+TEST_F(tv2_fixture, WhileMarkersAreWrittenARetryIsConcurrentTransactions) {
+  log.markers_at_once = false;
+  auto p = init("a");
+  ASSERT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::none);
+  ASSERT_EQ(end2("a", p.producer_id, 0, true)->error, error_code::none);
+  EXPECT_EQ(end2("a", p.producer_id, 0, true)->error, error_code::concurrent_transactions);
+  // The bumped epoch is the current one but the transaction is not complete.
+  EXPECT_EQ(add2("a", p.producer_id, 1, {{"t", 0}}), error_code::concurrent_transactions);
+  log.complete_markers();
+  EXPECT_EQ(add2("a", p.producer_id, 1, {{"t", 0}}), error_code::none);
+}
+
+TEST_F(tv2_fixture, AnAbortWithoutATransactionBumpsTheEpochAndWritesNoMarker) {
+  auto p = init("a");
+  auto r = end2("a", p.producer_id, 0, false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error, error_code::none);
+  EXPECT_EQ(r->producer_epoch, 1);
+  EXPECT_EQ(state_of("a"), txn_state::complete_abort);
+  // A retry of it is NONE; a commit of nothing is INVALID_TXN_STATE.
+  EXPECT_EQ(end2("a", p.producer_id, 0, false)->error, error_code::none);
+  EXPECT_EQ(end2("a", p.producer_id, 1, true)->error, error_code::invalid_txn_state);
+  // Abort from CompleteAbort with the current epoch bumps again.
+  EXPECT_EQ(end2("a", p.producer_id, 1, false)->producer_epoch, 2);
+}
+
+TEST_F(tv2_fixture, TheEpochOverflowMovesToTheNextProducerIdAtEpochZero) {
+  auto p = init("a");
+  // Put the id at the last usable epoch, as a restart from the log would.
+  txn_log_value v;
+  v.producer_id = p.producer_id;
+  v.producer_epoch = INT16_MAX - 1;
+  v.transaction_timeout_ms = 60000;
+  v.state = txn_state::complete_commit;
+  v.client_transaction_version = 2;
+  c->replay("a", v);
+  ASSERT_EQ(add2("a", p.producer_id, INT16_MAX - 1, {{"t", 0}}), error_code::none);
+  auto r = end2("a", p.producer_id, INT16_MAX - 1, true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error, error_code::none);
+  EXPECT_NE(r->producer_id, p.producer_id);
+  EXPECT_EQ(r->producer_epoch, 0);
+  // The markers carry the old producer id at the bumped (last) epoch.
+  EXPECT_EQ(log.markers.back().producer_id, p.producer_id);
+  EXPECT_EQ(log.markers.back().producer_epoch, INT16_MAX);
+  // The Prepare record kept the next producer id; Complete applied it.
+  EXPECT_EQ(log.records[log.records.size() - 2].value->next_producer_id, r->producer_id);
+  auto md = c->metadata_of("a").value();
+  EXPECT_EQ(md.producer_id, r->producer_id);
+  EXPECT_EQ(md.producer_epoch, 0);
+  EXPECT_EQ(md.last_producer_id, p.producer_id);
+  // A retry with the old id and its last epoch is answered with the new ones.
+  auto retry = end2("a", p.producer_id, INT16_MAX - 1, true);
+  EXPECT_EQ(retry->error, error_code::none);
+  EXPECT_EQ(retry->producer_id, r->producer_id);
+  EXPECT_EQ(retry->producer_epoch, 0);
+}
+
+TEST_F(tv2_fixture, FencingAVersionTwoTransactionAbortsItAboveTheFencedEpoch) {
+  auto p = init("a");
+  ASSERT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::none);
+  EXPECT_EQ(init("a").error, error_code::concurrent_transactions);
+  // prepareFenceProducerEpoch (1), then version 2's bump of the abort (2).
+  EXPECT_EQ(log.markers.back().producer_epoch, 2);
+  EXPECT_FALSE(log.markers.back().commit);
+  auto again = init("a");
+  EXPECT_EQ(again.error, error_code::none);
+  EXPECT_EQ(again.producer_epoch, 3);
+  EXPECT_EQ(end2("a", p.producer_id, 0, false)->error, error_code::producer_fenced);
+}
+
+TEST_F(tv2_fixture, AVersionOneTransactionEndedByEndTxnBelowFiveKeepsItsEpoch) {
+  auto p = init("a");
+  ASSERT_EQ(add("a", p, {{"t", 0}}), error_code::none);
+  EXPECT_EQ(end("a", p.producer_id, 0, true), error_code::none);
+  EXPECT_EQ(c->metadata_of("a")->producer_epoch, 0);
+  EXPECT_EQ(log.markers.back().producer_epoch, 0);
+  EXPECT_EQ(c->metadata_of("a")->client_txn_version, 0);
+}
+
+TEST_F(tv2_fixture, TheClientTransactionVersionSurvivesARestart) {
+  auto p = init("a");
+  ASSERT_EQ(add2("a", p.producer_id, 0, {{"t", 0}}), error_code::none);
+  auto restarted = make(false);
+  for (const auto& r : log.records) restarted->replay(r.transactional_id, r.value);
+  restarted->loaded();
+  EXPECT_EQ(restarted->metadata_of("a")->client_txn_version, 2);
+  EXPECT_EQ(restarted->metadata_of("a")->state, txn_state::ongoing);
+}
+
+}  // namespace
+}  // namespace samsa::broker::txn

@@ -1,5 +1,5 @@
-"""The transaction coordinator (transaction.version 1 flows, as a client at these versions drives
-them): FindCoordinator (10) key type 1, InitProducerId (22), AddPartitionsToTxn (24),
+"""The transaction coordinator (transaction.version 1 flows as a client at these versions drives
+them, and version 2's in transactions.version_2): FindCoordinator (10) key type 1, InitProducerId (22), AddPartitionsToTxn (24),
 AddOffsetsToTxn (25), EndTxn (26), TxnOffsetCommit (28), DescribeProducers (61),
 DescribeTransactions (65), ListTransactions (66), and transactional Produce (0) / read_committed
 Fetch (1). Every scenario mutates (the first creates __transaction_state), so they run last, in
@@ -17,7 +17,7 @@ NOT_READY = (14, 15, 16)  # COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILA
 CONCURRENT_TRANSACTIONS = 51
 P = "samsa-diff-txn-"          # prefix of every transactional id, topic and group used here
 TXN_IDS = [P + s for s in ("init-0", "init-1", "init-2", "init-3", "init-4", "init-5", "kip360",
-                           "add", "end", "offsets", "produce", "unknown", "newest", "fence")]
+                           "add", "end", "offsets", "produce", "unknown", "newest", "fence", "v2")]
 TOPIC = P + "topic"            # 2 partitions: AddPartitionsToTxn, EndTxn, TxnOffsetCommit
 DATA_TOPIC = P + "data"        # 1 partition: Produce / Fetch
 UNKNOWN_TOPIC = P + "unknown-topic"
@@ -508,4 +508,43 @@ def newest_versions(b):
     if body_of(committed).get("ErrorCode") == 0:
         wait_state(b, txn, "CompleteCommit")
     cases.append(Case("describe after a v5 commit", 0, describe_txn(b, [txn])))
+    return cases
+
+
+@scenario("transactions.version_2", mutates=True)
+def version_2(b):
+    """Transaction version 2 (KIP-890 part 2, what Java 4.x clients use once transaction.version 2
+    is finalized): transactional Produce v12 to a partition never added (the broker adds it),
+    DescribeTransactions of it, EndTxn v5 commit (the epoch bumped and returned) and its retry
+    with the old epoch, the old epoch's Produce v12, an EndTxn v5 abort and commit with nothing
+    ongoing, TxnOffsetCommit v5 without AddOffsetsToTxn, Fetch read_committed of the topic."""
+    topic = P + "v2"
+    create_topic(b, topic, 1)
+    txn = P + "v2"
+    _, pid, epoch = init(b, txn)
+    cases = [Case("produce v12, partition not added", 12, produce(b, 12, txn, topic, batch(pid, epoch, 0, ["a", "b"])))]
+    cases.append(Case("describe, implicitly added", 0, describe_txn(b, [txn])))
+    committed = b.call(END_TXN, 5, end_txn(txn, pid, epoch, True))
+    cases.append(Case("commit", 5, committed))
+    if body_of(committed).get("ErrorCode") == 0:
+        wait_state(b, txn, "CompleteCommit")
+    cases.append(Case("commit retried with the old epoch", 5, b.call(END_TXN, 5, end_txn(txn, pid, epoch, True))))
+    cases.append(Case("abort with the old epoch", 5, b.call(END_TXN, 5, end_txn(txn, pid, epoch, False))))
+    cases.append(Case("produce v12, old epoch", 12, produce(b, 12, txn, topic, batch(pid, epoch, 2, ["c"]))))
+    bumped = epoch + 1
+    cases.append(Case("commit, nothing ongoing", 5, b.call(END_TXN, 5, end_txn(txn, pid, bumped, True))))
+    aborted = b.call(END_TXN, 5, end_txn(txn, pid, bumped, False))
+    cases.append(Case("abort, nothing ongoing", 5, aborted))
+    if body_of(aborted).get("ErrorCode") == 0:
+        wait_state(b, txn, "CompleteAbort")
+    cases.append(Case("describe after the empty abort", 0, describe_txn(b, [txn])))
+    bumped += 1
+    cases.append(Case("txn offset commit v5, offsets not added", 5,
+                      b.call(TXN_OFFSET_COMMIT, 5, txn_commit(txn, P + "v2-group", pid, bumped, 3, 5, topic))))
+    cases.append(Case("describe after the offset commit", 0, describe_txn(b, [txn])))
+    aborted = b.call(END_TXN, 5, end_txn(txn, pid, bumped, False))
+    cases.append(Case("abort the offsets", 5, aborted))
+    if body_of(aborted).get("ErrorCode") == 0:
+        wait_state(b, txn, "CompleteAbort")
+    cases.append(Case("fetch read_committed", 12, fetch(b, 12, topic, 1)))
     return cases
