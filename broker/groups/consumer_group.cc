@@ -2,6 +2,8 @@
 // validation).
 #include "broker/groups/consumer_group.h"
 
+#include <algorithm>
+
 #include "common/assert.h"
 
 namespace samsa::broker::groups {
@@ -100,14 +102,53 @@ std::map<std::string, int32_t> consumer_group::subscribed_topic_names(const cons
   }
   if (updated)
     for (const auto& t : updated->subscribed_topic_names) ++out[t];
+  // Each subscribed regular expression counts its resolved topics once (Kafka's SubscriptionCount.regexCount).
+  for (const auto& [regex, n] : subscribed_regexes(replaced, updated))
+    if (auto it = resolved_regexes.find(regex); it != resolved_regexes.end())
+      for (const auto& t : it->second.topics) ++out[t];
+  return out;
+}
+
+std::map<std::string, int32_t> consumer_group::subscribed_regexes(const consumer_member* replaced,
+                                                                  const consumer_member* updated) const {
+  std::map<std::string, int32_t> out;
+  for (const auto& [id, m] : members) {
+    if (replaced && id == replaced->member_id) continue;
+    if (has_regex(m.subscribed_topic_regex)) ++out[*m.subscribed_topic_regex];
+  }
+  if (updated && has_regex(updated->subscribed_topic_regex)) ++out[*updated->subscribed_topic_regex];
+  return out;
+}
+
+int32_t consumer_group::num_subscribed_members(const std::string& regex) const {
+  int32_t n = 0;
+  for (const auto& [id, m] : members)
+    if (m.subscribed_topic_regex && *m.subscribed_topic_regex == regex) ++n;
+  return n;
+}
+
+int64_t consumer_group::last_regex_refresh_ms() const {
+  int64_t out = 0;
+  for (const auto& [regex, r] : resolved_regexes) out = std::max(out, r.timestamp_ms);
+  return out;
+}
+
+int64_t consumer_group::last_regex_version() const {
+  int64_t out = -1;
+  for (const auto& [regex, r] : resolved_regexes) out = std::max(out, r.version);
+  return out;
+}
+
+std::set<std::string> consumer_group::member_topics(const consumer_member& m) const {
+  std::set<std::string> out(m.subscribed_topic_names.begin(), m.subscribed_topic_names.end());
+  if (has_regex(m.subscribed_topic_regex))
+    if (auto it = resolved_regexes.find(*m.subscribed_topic_regex); it != resolved_regexes.end())
+      out.insert(it->second.topics.begin(), it->second.topics.end());
   return out;
 }
 
 bool consumer_group::is_subscribed_to_topic(const std::string& topic) const {
-  for (const auto& [id, m] : members)
-    for (const auto& t : m.subscribed_topic_names)
-      if (t == topic) return true;
-  return false;
+  return subscribed_topic_names(nullptr, nullptr).contains(topic);
 }
 
 error_code consumer_group::validate_offset_commit(const std::string& member_id, int32_t member_epoch,

@@ -16,6 +16,8 @@
 //      member's epoch; no partition is held by two members.
 //   2. static_members maps each instance id to the member carrying it.
 //   3. assignment_epoch <= group_epoch.
+//   4. resolved_regexes holds only regular expressions some member subscribes
+//      to (a regex may be subscribed and not yet resolved).
 
 #include <cstdint>
 #include <map>
@@ -88,6 +90,19 @@ struct subscribed_topic {
   bool operator==(const subscribed_topic&) const = default;
 };
 
+// A regular expression of the group resolved against the topics of the
+// metadata image (Kafka's ResolvedRegularExpression, stored as
+// ConsumerGroupRegularExpressionValue).
+struct resolved_regex {
+  std::set<std::string> topics;
+  int64_t version = -1;      // the metadata image offset it was resolved against
+  int64_t timestamp_ms = 0;  // when it was resolved (wall clock)
+  bool operator==(const resolved_regex&) const = default;
+};
+
+// Whether a member subscribes with a regular expression (Kafka's isNotEmpty).
+inline bool has_regex(const std::optional<std::string>& regex) { return regex && !regex->empty(); }
+
 class consumer_group {
  public:
   explicit consumer_group(std::string id) : group_id(std::move(id)) {}
@@ -100,6 +115,7 @@ class consumer_group {
   std::map<std::string, topic_assignment> target_assignment;  // by member id
   std::map<std::string, subscribed_topic> subscription_metadata;  // by topic name
   std::map<std::pair<uuid, int32_t>, int32_t> partition_epochs;  // Invariant 1
+  std::map<std::string, resolved_regex> resolved_regexes;        // Invariant 4
 
   consumer_group_state state() const;
   bool empty() const { return members.empty(); }
@@ -118,6 +134,18 @@ class consumer_group {
   // `updated`, as Kafka's computeSubscribedTopicNames), with their counts.
   std::map<std::string, int32_t> subscribed_topic_names(const consumer_member* replaced,
                                                         const consumer_member* updated) const;
+  // The regular expressions the members subscribe to, with how many members
+  // each (`replaced` swapped for `updated`, as above).
+  std::map<std::string, int32_t> subscribed_regexes(const consumer_member* replaced = nullptr,
+                                                    const consumer_member* updated = nullptr) const;
+  int32_t num_subscribed_members(const std::string& regex) const;
+  // ConsumerGroup.lastResolvedRegularExpressionRefreshTimeMs / Version: the
+  // latest of the resolved expressions (0 and -1 without any).
+  int64_t last_regex_refresh_ms() const;
+  int64_t last_regex_version() const;
+  // The topic names a member subscribes to: its names and the topics its
+  // regular expression resolved to.
+  std::set<std::string> member_topics(const consumer_member& m) const;
   // ConsumerGroup.isSubscribedToTopic.
   bool is_subscribed_to_topic(const std::string& topic) const;
 

@@ -32,7 +32,7 @@ bool blank(const std::optional<std::string>& s) { return s && blank(*s); }
 coordinator_record record(consumer_record_type type, const std::string& group, const std::string& member,
                           std::optional<std::vector<uint8_t>> value) {
   coordinator_record r;
-  r.key = encode_consumer_key({type, group, member});
+  r.key = encode_consumer_key({type, group, member, {}});
   r.value = std::move(value);
   return r;
 }
@@ -84,9 +84,6 @@ void group_coordinator::consumer_group_heartbeat(const heartbeat_origin& origin,
       for (const auto& a : config_.consumer_assignors) names += (names.empty() ? "" : ", ") + a;
       invalid(error_code::unsupported_assignor,
               "ServerAssignor " + *r.server_assignor + " is not supported. Supported assignors: " + names + ".");
-    } else if (r.subscribed_topic_regex && !r.subscribed_topic_regex->empty()) {
-      // Kafka 4.0 resolves regular expressions (RE2/J) on the broker; Samsa does not yet.
-      invalid(error_code::invalid_request, "SubscribedTopicRegex is not supported.");
     } else if (r.member_epoch == leave_group_member_epoch || r.member_epoch == leave_group_static_member_epoch) {
       res = consumer_leave_locked(r);
     } else {
@@ -166,6 +163,14 @@ void group_coordinator::fence_consumer_member(consumer_group& g, const std::stri
   for (const auto& [name, n] : g.subscribed_topic_names(leaving, nullptr)) {
     auto it = g.subscription_metadata.find(name);
     if (it != g.subscription_metadata.end()) meta[name] = it->second;
+  }
+  // The member was the last one subscribed to its regular expression: it goes.
+  if (has_regex(leaving->subscribed_topic_regex) && g.num_subscribed_members(*leaving->subscribed_topic_regex) == 1) {
+    consumer_record_key k{consumer_record_type::regular_expression, g.group_id, "", *leaving->subscribed_topic_regex};
+    coordinator_record tomb;
+    tomb.key = encode_consumer_key(k);
+    records.push_back(std::move(tomb));
+    g.resolved_regexes.erase(*leaving->subscribed_topic_regex);
   }
   g.remove_member(member_id);
   g.target_assignment.erase(member_id);

@@ -11,6 +11,7 @@
 #include "broker/groups/heartbeat_result.h"
 #include "broker/groups/outbox.h"
 #include "broker/groups/reconciliation.h"
+#include "broker/groups/topic_regex.h"
 
 namespace samsa::broker::groups {
 
@@ -26,7 +27,7 @@ int16_t code(error_code e) { return static_cast<int16_t>(e); }
 coordinator_record record(consumer_record_type type, const std::string& group, const std::string& member,
                           std::optional<std::vector<uint8_t>> value) {
   coordinator_record r;
-  r.key = encode_consumer_key({type, group, member});
+  r.key = encode_consumer_key({type, group, member, {}});
   r.value = std::move(value);
   return r;
 }
@@ -188,6 +189,12 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   }
   auto found = find_heartbeat_member(g0, r, member_id, owned);
   if (found.error) return fail(found.error->first, found.error->second);
+  // A regular expression nobody in the group uses yet must compile
+  // (GroupMetadataManager.throwIfRegularExpressionIsInvalid).
+  if (has_regex(r.subscribed_topic_regex) && r.subscribed_topic_regex != found.member.subscribed_topic_regex &&
+      g0.num_subscribed_members(*r.subscribed_topic_regex) == 0)
+    if (auto message = invalid_topic_regex_message(*r.subscribed_topic_regex))
+      return fail(error_code::invalid_regular_expression, *message);
   consumer_member& member = found.member;
   bool known = found.known;
   const std::optional<std::string>& replaced_static = found.replaced_static;
@@ -236,6 +243,7 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
     updated.subscribed_topic_names = *r.subscribed_topic_names;
     std::sort(updated.subscribed_topic_names.begin(), updated.subscribed_topic_names.end());
   }
+  if (r.subscribed_topic_regex) updated.subscribed_topic_regex = r.subscribed_topic_regex;
   updated.client_id = origin.client_id;
   updated.client_host = origin.client_host;
 
@@ -245,6 +253,7 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
                                  encode_member_metadata_value(updated)));
     if (updated.subscribed_topic_names != member.subscribed_topic_names) bump = true;
   }
+  bump |= maybe_update_regexes(g, known ? &member : nullptr, updated, res.records);
   // The subscribed topics as the metadata image has them now.
   std::map<std::string, subscribed_topic> meta;
   for (const auto& [name, n] : g.subscribed_topic_names(known ? &member : nullptr, &updated))
@@ -306,7 +315,7 @@ void group_coordinator::update_target_assignment(consumer_group& g, std::vector<
   }
   for (const auto& [mid, m] : g.members) {
     auto& am = in.members[mid];
-    for (const auto& name : m.subscribed_topic_names)
+    for (const auto& name : g.member_topics(m))
       if (auto it = ids.find(name); it != ids.end()) am.subscribed_topic_ids.insert(it->second);
     if (auto t = g.target_assignment.find(mid); t != g.target_assignment.end()) am.current_target = t->second;
   }

@@ -75,17 +75,19 @@ std::vector<uint8_t> encode_consumer_key(const consumer_record_key& k) {
     w.write_int16(static_cast<int16_t>(k.type));
     w.write_string(k.group_id, false);
     if (has_member_id(k.type)) w.write_string(k.member_id, false);
+    if (k.type == consumer_record_type::regular_expression) w.write_string(k.regex, false);
   });
 }
 
 std::optional<consumer_record_key> decode_consumer_key(std::span<const uint8_t> bytes) {
   reader r(bytes);
   const int16_t type = r.read_int16();
-  if (!r.ok() || type < 3 || type > 8) return std::nullopt;
+  if (!r.ok() || ((type < 3 || type > 8) && type != 16)) return std::nullopt;
   consumer_record_key k;
   k.type = static_cast<consumer_record_type>(type);
   r.read_string(k.group_id, false);
   if (has_member_id(k.type)) r.read_string(k.member_id, false);
+  if (k.type == consumer_record_type::regular_expression) r.read_string(k.regex, false);
   if (!r.ok()) return std::nullopt;
   return k;
 }
@@ -226,6 +228,34 @@ bool decode_current_assignment_value(std::span<const uint8_t> bytes, consumer_me
   m.partitions_pending_revocation = read_topic_partitions(r);
   skip_tags(r);
   return r.ok();
+}
+
+std::vector<uint8_t> encode_regex_value(const resolved_regex& v) {
+  return encode([&](writer& w) {
+    write_value_header(w);
+    w.write_length(v.topics.size(), true, false);
+    for (const auto& t : v.topics) w.write_string(t, true);
+    w.write_int64(v.version);
+    w.write_int64(v.timestamp_ms);
+    write_no_tags(w);
+  });
+}
+
+std::optional<resolved_regex> decode_regex_value(std::span<const uint8_t> bytes) {
+  reader r(bytes);
+  if (!read_value_header(r)) return std::nullopt;
+  resolved_regex v;
+  const int32_t n = r.read_array_length(true, false, 1);
+  for (int32_t i = 0; i < n && r.ok(); ++i) {
+    std::string t;
+    r.read_string(t, true);
+    v.topics.insert(std::move(t));
+  }
+  v.version = r.read_int64();
+  v.timestamp_ms = r.read_int64();
+  skip_tags(r);
+  if (!r.ok()) return std::nullopt;
+  return v;
 }
 
 }  // namespace samsa::broker::groups

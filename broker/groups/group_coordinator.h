@@ -71,6 +71,9 @@ struct coordinator_config {
   int32_t consumer_max_size = INT32_MAX;
   // Short names ("uniform", "range") of group.consumer.assignors; the first is the default.
   std::vector<std::string> consumer_assignors = {"uniform", "range"};
+  // GroupMetadataManager.REGEX_BATCH_REFRESH_INTERVAL_MS: the least time
+  // between two resolutions of a group's regular expressions.
+  int64_t regex_refresh_interval_ms = 10000;
 };
 
 // What the coordinator knows of a topic (from the broker's metadata image).
@@ -79,6 +82,14 @@ struct topic_info {
   int32_t num_partitions = 0;
 };
 using topic_lookup_fn = std::function<std::optional<topic_info>(const std::string& name)>;
+
+// Every topic name of the metadata image, with the image's version (the
+// offset of its last metadata record), for regular expression subscriptions.
+struct topic_names_snapshot {
+  int64_t version = -1;
+  std::vector<std::string> names;
+};
+using topic_names_fn = std::function<topic_names_snapshot()>;
 
 // Who sent a ConsumerGroupHeartbeat.
 struct heartbeat_origin {
@@ -138,6 +149,9 @@ class group_coordinator {
   // Where topic names are resolved (the broker's metadata image); without
   // one every topic is unknown.
   void set_topic_lookup(topic_lookup_fn lookup);
+  // Where regular expressions are resolved (SubscribedTopicRegex); without
+  // one they resolve to no topic.
+  void set_topic_names(topic_names_fn names);
   // ConsumerGroupHeartbeat: answers once the records it wrote are durable
   // (at once when it wrote none). The handler has checked coordinator
   // ownership; everything else is checked here, as Kafka's
@@ -274,6 +288,21 @@ class group_coordinator {
   // Tombstones for every consumer group record of an empty group.
   static void consumer_group_tombstones(const consumer_group& g, std::vector<coordinator_record>& records);
   topic_lookup_fn topic_lookup_;  // set before serving
+  topic_names_fn topic_names_;    // set before serving
+  // Kafka's maybeUpdateRegularExpressions (the resolution runs at once, under
+  // the mutex, where Kafka runs it on an executor): tombstones the old
+  // expression of the member when it was the last to use it, resolves the
+  // group's expressions when one is new or the image gained topics (at most
+  // every regex_refresh_interval_ms), and applies the result as Kafka's
+  // handleRegularExpressionsResult. True when the group epoch must be bumped.
+  bool maybe_update_regexes(consumer_group& g, const consumer_member* member, const consumer_member& updated,
+                            std::vector<coordinator_record>& records);
+  // Records the metadata image's topics; remembers the last image that
+  // brought a topic not seen before (Kafka's lastMetadataImageWithNewTopics).
+  topic_names_snapshot observe_topics();
+  std::set<std::string> seen_topics_;        // guarded by mu_
+  int64_t seen_topics_version_ = -1;         // guarded by mu_
+  int64_t last_image_with_new_topics_ = -1;  // guarded by mu_
   protocol::join_group_response current_generation_response(const classic_group& g, const std::string& member_id,
                                                             bool with_members) const;
 

@@ -38,6 +38,16 @@ group_service::group_service(const config::broker_config& config, broker_service
     if (!t) return std::nullopt;
     return topic_info{t->id, static_cast<int32_t>(t->partitions.size())};
   });
+  // Regular expressions are resolved against every topic of the image (Kafka
+  // does not leave internal topics out; only a DESCRIBE ACL filter would).
+  coordinator_.set_topic_names([&services]() {
+    auto image = services.metadata->current();
+    topic_names_snapshot out;
+    out.version = image->offset;
+    out.names.reserve(image->topics.size());
+    for (const auto& [name, t] : image->topics) out.names.push_back(name);
+    return out;
+  });
 }
 
 group_service::~group_service() {
