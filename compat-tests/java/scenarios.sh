@@ -407,6 +407,45 @@ scenario_consumer_protocol_group() {
   return 0
 }
 
+JAVA_SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# --- consumer groups with the Java client (java/groups/GroupScenario.java, compiled per
+# scenario against this release's libs/; Kafka 4.x only).
+# group_java <seconds> <GroupScenario args...>: OUT/ERR as for tool(); fails the scenario
+# on a non-zero exit, with its FAIL line.
+group_java() {
+  local limit="$1"; shift
+  if [ ! -f "$SC_DIR/classes/GroupScenario.class" ]; then
+    javac -nowarn -d "$SC_DIR/classes" -cp "$KAFKA_HOME/libs/*" "$JAVA_SUITE_DIR/groups/GroupScenario.java" \
+      > "$SC_DIR/javac.out" 2>&1 || fail "javac GroupScenario.java: $(head -3 "$SC_DIR/javac.out" | tr '\n' ' ')"
+  fi
+  n_tool=$((n_tool + 1))
+  local base; base="$SC_DIR/$(printf '%02d' "$n_tool")-GroupScenario-$1"
+  echo "GroupScenario $*" > "$base.cmd"
+  local rc=0
+  CLASSPATH="$SC_DIR/classes" KAFKA_HEAP_OPTS="-Xmx256M" timeout -k 5 "$limit" \
+    "$KAFKA_HOME/bin/kafka-run-class.sh" GroupScenario "$@" > "$base.out" 2> "$base.err" < /dev/null || rc=$?
+  OUT="$base.out"; ERR="$base.err"
+  [ $rc -ne 124 ] || fail "GroupScenario $1 timed out after ${limit} s: $(error_line "$ERR" "$OUT")"
+  [ $rc -eq 0 ] || fail "GroupScenario $1 exited $rc: $(grep -m1 -E '^[A-Z]+ FAIL' "$OUT" || error_line "$ERR" "$OUT")"
+}
+
+# skip_below_kafka_4 <why>: ends the scenario as skipped (exit 77) with a 3.x client.
+skip_below_kafka_4() {
+  case "$(basename "$(dirname "$KAFKA_HOME")")" in
+    3.*) echo "SKIP: $*"; exit 77 ;;
+  esac
+}
+
+scenario_consumer_protocol_regex() {
+  skip_below_kafka_4 "SubscriptionPattern (server-side regular expressions) is Kafka 4.0's"
+  local p g; p="$(topic_name rx)"; g="rx-$p"
+  group_java 200 regex "$BOOTSTRAP" "$p" "$g"
+  grep -qE '^REGEX OK a=10 b=15 ' "$OUT" || fail "regex subscription: $(grep -m1 '^REGEX' "$OUT" || tail -1 "$OUT")"
+  # The group shows the expression: kafka-consumer-groups --describe --members lists the 5 partitions.
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --state
+  grep -q "$g" "$OUT" || fail "--describe --state does not show $g: $(tr '\n' ';' < "$OUT")"
+}
+
 # --- transactions (issue 8) beyond the perf-test row: the Java client's exactly-once
 # consume-transform-produce, and kafka-transactions on a hanging transaction. The Java
 # side is java/txn/TxnScenario.java, compiled per scenario against this release's libs/.
