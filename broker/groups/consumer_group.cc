@@ -147,6 +147,28 @@ std::set<std::string> consumer_group::member_topics(const consumer_member& m) co
   return out;
 }
 
+bool consumer_group::all_members_use_classic_protocol_except(const std::string& member_id) const {
+  for (const auto& [id, m] : members)
+    if (id != member_id && !m.uses_classic_protocol()) return false;
+  return true;
+}
+
+bool consumer_group::supports_classic_protocols(const std::string& protocol_type,
+                                                const std::set<std::string>& names) const {
+  if (protocol_type != "consumer" || names.empty()) return false;
+  for (const auto& name : names) {
+    bool all = true;
+    for (const auto& [id, m] : members) {
+      if (!m.classic) continue;
+      bool has = false;
+      for (const auto& p : m.classic->supported_protocols) has = has || p.name == name;
+      all = all && has;
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
 bool consumer_group::is_subscribed_to_topic(const std::string& topic) const {
   return subscribed_topic_names(nullptr, nullptr).contains(topic);
 }

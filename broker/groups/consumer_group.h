@@ -46,6 +46,20 @@ std::string_view consumer_state_name(consumer_group_state s);  // "Empty", "Assi
 constexpr int32_t leave_group_member_epoch = -1;
 constexpr int32_t leave_group_static_member_epoch = -2;
 
+// A classic member living in a consumer group (online migration): the
+// protocols of its JoinGroup (ConsumerGroupMemberMetadataValue's tagged
+// ClassicMemberMetadata).
+struct classic_protocol {
+  std::string name;
+  std::vector<uint8_t> metadata;
+  bool operator==(const classic_protocol&) const = default;
+};
+struct classic_member_metadata {
+  int32_t session_timeout_ms = 0;
+  std::vector<classic_protocol> supported_protocols;  // in the member's order of preference
+  bool operator==(const classic_member_metadata&) const = default;
+};
+
 struct consumer_member {
   std::string member_id;
   // ---- ConsumerGroupMemberMetadataValue ----
@@ -57,6 +71,8 @@ struct consumer_member {
   std::optional<std::string> subscribed_topic_regex;
   int32_t rebalance_timeout_ms = -1;
   std::optional<std::string> server_assignor;
+  // Set when the member uses the classic protocol (JoinGroup/SyncGroup/Heartbeat).
+  std::optional<classic_member_metadata> classic;
   // ---- ConsumerGroupCurrentMemberAssignmentValue ----
   int32_t member_epoch = 0;
   int32_t previous_member_epoch = 0;
@@ -74,8 +90,9 @@ struct consumer_member {
     return instance_id == o.instance_id && rack_id == o.rack_id && client_id == o.client_id &&
            client_host == o.client_host && subscribed_topic_names == o.subscribed_topic_names &&
            subscribed_topic_regex == o.subscribed_topic_regex && rebalance_timeout_ms == o.rebalance_timeout_ms &&
-           server_assignor == o.server_assignor;
+           server_assignor == o.server_assignor && classic == o.classic;
   }
+  bool uses_classic_protocol() const { return classic.has_value(); }
   bool same_assignment(const consumer_member& o) const {
     return member_epoch == o.member_epoch && previous_member_epoch == o.previous_member_epoch && state == o.state &&
            assigned_partitions == o.assigned_partitions &&
@@ -146,6 +163,12 @@ class consumer_group {
   // The topic names a member subscribes to: its names and the topics its
   // regular expression resolved to.
   std::set<std::string> member_topics(const consumer_member& m) const;
+  // ConsumerGroup.allMembersUseClassicProtocolExcept.
+  bool all_members_use_classic_protocol_except(const std::string& member_id) const;
+  // ConsumerGroup.supportsClassicProtocols: the protocol type is "consumer"
+  // and some protocol name is supported by every classic member (any, when
+  // there is none).
+  bool supports_classic_protocols(const std::string& protocol_type, const std::set<std::string>& names) const;
   // ConsumerGroup.isSubscribedToTopic.
   bool is_subscribed_to_topic(const std::string& topic) const;
 

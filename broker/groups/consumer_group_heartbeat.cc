@@ -85,9 +85,9 @@ void group_coordinator::consumer_group_heartbeat(const heartbeat_origin& origin,
       invalid(error_code::unsupported_assignor,
               "ServerAssignor " + *r.server_assignor + " is not supported. Supported assignors: " + names + ".");
     } else if (r.member_epoch == leave_group_member_epoch || r.member_epoch == leave_group_static_member_epoch) {
-      res = consumer_leave_locked(r);
+      res = consumer_leave_locked(out, r);
     } else {
-      res = consumer_heartbeat_locked(origin, r);
+      res = consumer_heartbeat_locked(out, origin, r);
     }
     if (res.records.empty()) {
       out.answer(std::move(done), std::move(res.response));
@@ -110,7 +110,7 @@ void group_coordinator::consumer_group_heartbeat(const heartbeat_origin& origin,
   out.run();
 }
 
-group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(const hb_request& r) {
+group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(outbox& out, const hb_request& r) {
   heartbeat_result res;
   auto fail = [&](error_code e, std::string message) {
     res.response = hb_response{};
@@ -128,7 +128,8 @@ group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(con
     if (!g.members.contains(r.member_id))
       return fail(error_code::unknown_member_id,
                   "Member " + r.member_id + " is not a member of group " + r.group_id + ".");
-    fence_consumer_member(g, r.member_id, res.records);
+    if (!maybe_downgrade_on_leave(out, *holder, r.member_id, res.records))
+      fence_consumer_member(g, r.member_id, res.records);
     return res;
   }
   const consumer_member* s = g.static_member(*r.instance_id);
@@ -149,7 +150,8 @@ group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(con
                                  encode_current_assignment_value(m)));
     return res;
   }
-  fence_consumer_member(g, s->member_id, res.records);
+  const std::string leaving = s->member_id;
+  if (!maybe_downgrade_on_leave(out, *holder, leaving, res.records)) fence_consumer_member(g, leaving, res.records);
   return res;
 }
 
@@ -199,7 +201,12 @@ void group_coordinator::expire_consumer_timers(outbox& out, int64_t now) {
     }
     if (expired.empty()) continue;
     std::vector<coordinator_record> records;
-    for (const auto& mid : expired) fence_consumer_member(g, mid, records);
+    for (const auto& mid : expired) {
+      // A downgrade turns the group classic: the other expired members are
+      // classic members then, and their classic session timers take over.
+      if (maybe_downgrade_on_leave(out, *holder, mid, records)) break;
+      fence_consumer_member(*holder->consumer, mid, records);
+    }
     write(out, id, std::move(records), [](outbox&, classic_group*, error_code) {});
   }
 }

@@ -148,7 +148,8 @@ std::string preferred_consumer_assignor(const consumer_group& g, const std::vect
   return best;
 }
 
-group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked(const heartbeat_origin& origin,
+group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked(outbox& out,
+                                                                                const heartbeat_origin& origin,
                                                                                 const hb_request& r) {
   heartbeat_result res;
   auto fail = [&](error_code e, std::string message) {
@@ -162,17 +163,26 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   // ---- checks (nothing changes before the last of them) ----
   classic_group* holder = find(r.group_id);
   bool from_empty_classic = false;
+  std::optional<consumer_group> upgraded;
   if (!holder && !joining) return fail(error_code::group_id_not_found, "Consumer group " + r.group_id + " not found.");
   if (holder && !holder->consumer) {
-    // An empty classic group becomes a consumer group; a classic group with
-    // members is not converted online (Kafka's upgrade is not implemented).
-    if (!joining || !holder->members.empty() || !holder->pending_join_members.empty() ||
-        !holder->in(group_state::empty))
+    // An empty classic group becomes a consumer group (its tombstone); one
+    // with members is converted online when the policy allows it
+    // (getOrMaybeCreateConsumerGroup).
+    const bool empty = holder->members.empty() && holder->pending_join_members.empty() && holder->in(group_state::empty);
+    if (joining && empty) {
+      from_empty_classic = true;
+    } else if (joining && online_upgrade_allowed(*holder)) {
+      upgraded = converted_classic_group(*holder);
+      if (!upgraded)
+        return fail(error_code::group_id_not_found, "Cannot upgrade the classic group " + r.group_id +
+                                                        " to consumer group because the embedded consumer protocol is malformed.");
+    } else {
       return fail(error_code::group_id_not_found, "Group " + r.group_id + " is not a consumer group");
-    from_empty_classic = true;
+    }
   }
   static const consumer_group no_group("");
-  const consumer_group& g0 = holder && holder->consumer ? *holder->consumer : no_group;
+  const consumer_group& g0 = upgraded ? *upgraded : holder && holder->consumer ? *holder->consumer : no_group;
   if (static_cast<int64_t>(g0.members.size()) >= config_.consumer_max_size &&
       (r.member_id.empty() || !g0.members.contains(r.member_id)))
     return fail(error_code::group_max_size_reached, "The consumer group has reached its maximum capacity of " +
@@ -211,6 +221,9 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
     holder->protocol_name.reset();
     holder->leader_id.reset();
     holder->generation_id = 0;
+  }
+  if (upgraded) {
+    convert_to_consumer_group(out, *holder, std::move(*upgraded), res.records);
   }
   if (!holder->consumer) holder->consumer = std::make_unique<consumer_group>(r.group_id);
   consumer_group& g = *holder->consumer;
@@ -343,7 +356,8 @@ void group_coordinator::reconcile_member(consumer_group& g, consumer_member& cur
   g.set_member_assignment(current, next);
   records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, current.member_id,
                            encode_current_assignment_value(current)));
-  if (current.state == member_state::unrevoked_partitions) {
+  // Classic members have no revocation timer (Kafka's join and sync timers instead).
+  if (current.state == member_state::unrevoked_partitions && !current.uses_classic_protocol()) {
     current.rebalance_deadline_ms = now + current.rebalance_timeout_ms;
     current.rebalance_deadline_epoch = current.member_epoch;
   } else {

@@ -24,6 +24,8 @@ coordinator_config coordinator_config_from(const config::broker_config& c) {
   for (const auto& a : c.get_list("group.consumer.assignors"))
     if (auto name = assignor_short_name(a)) out.consumer_assignors.push_back(*name);
   if (out.consumer_assignors.empty()) out.consumer_assignors = {"uniform", "range"};
+  if (auto p = parse_migration_policy(c.get_string("group.consumer.migration.policy")))
+    out.consumer_migration_policy = *p;
   return out;
 }
 

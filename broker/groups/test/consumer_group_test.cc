@@ -249,14 +249,22 @@ TEST_F(consumer_group_test, ListDescribeAndDeleteSeeAConsumerGroup) {
   EXPECT_FALSE(c().consumer_group_of("g"));
 }
 
-TEST_F(consumer_group_test, JoinGroupOnAConsumerGroupWithMembersIsAnInconsistentProtocol) {
+TEST_F(consumer_group_test, AJoinGroupToAConsumerGroupWithMembersAsksForAMemberIdThenAdmitsTheClassicMember) {
   hb(join_request("m1"));
   auto j = join("g", "");
   ASSERT_TRUE(j.ready());
-  EXPECT_EQ(err(j->error_code), error_code::inconsistent_group_protocol);
+  EXPECT_EQ(err(j->error_code), error_code::member_id_required);  // classicGroupJoinToConsumerGroup
+  EXPECT_EQ(j->member_id.size(), 22u);
+  // Its metadata {0, 0} is no ConsumerProtocolSubscription (Kafka: IllegalStateException).
+  auto malformed = join("g", j->member_id, 9, "range", {0, 0});
+  ASSERT_TRUE(malformed.ready());
+  EXPECT_EQ(err(malformed->error_code), error_code::unknown_server_error);
 }
 
-TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFound) {
+TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFoundWhenUpgradesAreDisabled) {
+  config_.consumer_migration_policy = migration_policy::downgrade;
+  make();
+  lookup();
   auto [id, joined] = join_new("g");  // a classic member (its join waits for the initial delay)
   auto r = hb(join_request("m1"));
   EXPECT_EQ(err(r.error_code), error_code::group_id_not_found);
