@@ -179,9 +179,12 @@ error_code consumer_group::validate_offset_commit(const std::string& member_id, 
   if (member_epoch < 0 && members.empty()) return error_code::none;
   auto it = members.find(member_id);
   if (it == members.end()) return error_code::unknown_member_id;
-  // Members of the consumer protocol commit with OffsetCommit v9+.
-  if (api_version < 9) return error_code::unsupported_version;
-  if (member_epoch != it->second.member_epoch) return error_code::stale_member_epoch;
+  const bool classic = it->second.uses_classic_protocol();
+  // Members of the consumer protocol commit with OffsetCommit v9+; classic
+  // members (online migration) with any version, their generation as epoch.
+  if (!classic && api_version < 9) return error_code::unsupported_version;
+  if (member_epoch != it->second.member_epoch)
+    return classic ? error_code::illegal_generation : error_code::stale_member_epoch;
   return error_code::none;
 }
 
@@ -191,7 +194,8 @@ error_code consumer_group::validate_offset_fetch(const std::optional<std::string
   if (!member_id && member_epoch < 0) return error_code::none;
   auto it = member_id ? members.find(*member_id) : members.end();
   if (it == members.end()) return error_code::unknown_member_id;
-  if (member_epoch != it->second.member_epoch) return error_code::stale_member_epoch;
+  if (member_epoch != it->second.member_epoch)
+    return it->second.uses_classic_protocol() ? error_code::illegal_generation : error_code::stale_member_epoch;
   return error_code::none;
 }
 

@@ -175,6 +175,19 @@ TEST_F(migration_test, AConsumerMemberUpgradesAClassicGroupAndEveryPartitionEnds
   EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3, 4, 5}));
 }
 
+TEST_F(migration_test, AClassicMemberOfAConsumerGroupCommitsWithItsGenerationAtAnyVersion) {
+  const std::string classic = stable_classic_group();
+  ASSERT_EQ(err(hb(consumer_join("m1")).error_code), error_code::none);
+  // Its epoch is the classic generation (1); OffsetCommit v7, as librdkafka's classic consumer.
+  EXPECT_EQ(err(commit("g", classic, 1, "t", 0, 5, 7)->topics[0].partitions[0].error_code), error_code::none);
+  EXPECT_EQ(committed("g", "t", 0), 5);
+  EXPECT_EQ(err(commit("g", classic, 7, "t", 0, 6, 7)->topics[0].partitions[0].error_code),
+            error_code::illegal_generation);
+  // A consumer-protocol member still needs v9.
+  EXPECT_EQ(err(commit("g", "m1", 2, "t", 0, 6, 8)->topics[0].partitions[0].error_code),
+            error_code::unsupported_version);
+}
+
 TEST_F(migration_test, TheLastConsumerMemberLeavingDowngradesTheGroupToClassic) {
   const std::string classic = stable_classic_group();
   auto m = hb(consumer_join("m1"));
