@@ -209,6 +209,19 @@ TEST_F(migration_test, TheLastConsumerMemberLeavingDowngradesTheGroupToClassic) 
   EXPECT_EQ(c().state_of("g"), group_state::stable);
 }
 
+TEST_F(migration_test, AConsumerMemberWhoseSessionExpiresAlsoDowngradesTheGroup) {
+  const std::string classic = stable_classic_group();
+  ASSERT_EQ(err(hb(consumer_join("m1")).error_code), error_code::none);
+  // The classic member keeps its session (10 s) alive; m1 never heartbeats again (45 s).
+  for (int i = 0; i < 10 && c().consumer_group_of("g"); ++i) {
+    advance(5000);
+    heartbeat("g", classic, 1);
+  }
+  EXPECT_FALSE(c().consumer_group_of("g"));
+  EXPECT_EQ(c().state_of("g"), group_state::preparing_rebalance);
+  EXPECT_EQ(c().generation_of("g"), 2);  // the consumer group's epoch
+}
+
 TEST_F(migration_test, WithDowngradesDisabledTheGroupStaysAConsumerGroupOfClassicMembers) {
   config_.consumer_migration_policy = migration_policy::upgrade;
   make();
