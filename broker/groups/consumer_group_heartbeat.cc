@@ -155,8 +155,9 @@ group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(out
   return res;
 }
 
-void group_coordinator::fence_consumer_member(consumer_group& g, const std::string& member_id,
+void group_coordinator::fence_consumer_member(consumer_group& g, const std::string& member_id_ref,
                                               std::vector<coordinator_record>& records) {
+  const std::string member_id = member_id_ref;  // the caller's string may live in the member removed below
   records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, member_id, std::nullopt));
   records.push_back(record(consumer_record_type::target_assignment_member, g.group_id, member_id, std::nullopt));
   records.push_back(record(consumer_record_type::member_metadata, g.group_id, member_id, std::nullopt));

@@ -479,7 +479,8 @@ void group_coordinator::classic_leave_consumer_group(outbox& out, classic_group&
       continue;
     }
     mr.member_id = m->member_id;
-    fence_consumer_member(g, m->member_id, records);
+    const std::string leaving = m->member_id;  // fencing frees the member
+    fence_consumer_member(g, leaving, records);
   }
   if (!records.empty()) write(out, g.group_id, std::move(records), [](outbox&, classic_group*, error_code) {});
 }
