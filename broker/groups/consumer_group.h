@@ -85,6 +85,11 @@ struct consumer_member {
   // was armed for (Kafka's rebalance timeout key).
   std::optional<int64_t> rebalance_deadline_ms;
   int32_t rebalance_deadline_epoch = 0;
+  // Classic members only (Kafka's consumerGroupJoinKey / consumerGroupSyncKey):
+  // told to rejoin, it must JoinGroup within its rebalance timeout; joined,
+  // it must SyncGroup within it. Either missed fences the member.
+  std::optional<int64_t> classic_join_deadline_ms;
+  std::optional<int64_t> classic_sync_deadline_ms;
 
   bool same_metadata(const consumer_member& o) const {
     return instance_id == o.instance_id && rack_id == o.rack_id && client_id == o.client_id &&

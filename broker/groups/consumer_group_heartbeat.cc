@@ -198,7 +198,10 @@ void group_coordinator::expire_consumer_timers(outbox& out, int64_t now) {
       const bool revocation = m.rebalance_deadline_ms && *m.rebalance_deadline_ms <= now &&
                               m.state == member_state::unrevoked_partitions &&
                               m.member_epoch == m.rebalance_deadline_epoch;
-      if (session || revocation) expired.push_back(mid);
+      // A classic member did not rejoin, or did not sync, within its rebalance timeout.
+      const bool classic = (m.classic_join_deadline_ms && *m.classic_join_deadline_ms <= now) ||
+                           (m.classic_sync_deadline_ms && *m.classic_sync_deadline_ms <= now);
+      if (session || revocation || classic) expired.push_back(mid);
     }
     if (expired.empty()) continue;
     std::vector<coordinator_record> records;

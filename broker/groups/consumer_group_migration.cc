@@ -367,6 +367,9 @@ void group_coordinator::classic_join_to_consumer_group(outbox& out, classic_grou
   consumer_member& current = g.members.at(member_id);
   reconcile_member(g, current, to_topic_ids(subscription->owned_partitions), now, records);
   current.session_deadline_ms = now + current.classic->session_timeout_ms;
+  // The member joined: it must now sync within its rebalance timeout.
+  current.classic_join_deadline_ms.reset();
+  current.classic_sync_deadline_ms = now + r.rebalance_timeout_ms;
 
   protocol::join_group_response resp;
   resp.member_id = member_id;
@@ -414,10 +417,15 @@ void group_coordinator::classic_sync_to_consumer_group(outbox& out, classic_grou
   const std::string& protocol_name = m->classic->supported_protocols.front().name;
   if ((r.protocol_type && *r.protocol_type != "consumer") || (r.protocol_name && *r.protocol_name != protocol_name))
     return out.answer(std::move(done), sync_failure(error_code::inconsistent_group_protocol));
-  // throwIfRebalanceInProgress.
-  if (g.group_epoch > m->member_epoch && m->state != member_state::unrevoked_partitions)
+  consumer_member& member = g.members.at(m->member_id);
+  const int64_t now = now_ms_();
+  // throwIfRebalanceInProgress (which arms the join timeout if absent).
+  if (g.group_epoch > m->member_epoch && m->state != member_state::unrevoked_partitions) {
+    if (!member.classic_join_deadline_ms) member.classic_join_deadline_ms = now + member.rebalance_timeout_ms;
     return out.answer(std::move(done), sync_failure(error_code::rebalance_in_progress));
-  g.members.at(m->member_id).session_deadline_ms = now_ms_() + m->classic->session_timeout_ms;
+  }
+  member.classic_sync_deadline_ms.reset();
+  member.session_deadline_ms = now + m->classic->session_timeout_ms;
   protocol::sync_group_response resp;
   resp.protocol_type = r.protocol_type;
   resp.protocol_name = r.protocol_name;
@@ -449,8 +457,10 @@ error_code group_coordinator::classic_heartbeat_to_consumer_group(classic_group&
         }
   }
   if (m.member_epoch < g.group_epoch || m.state == member_state::unrevoked_partitions ||
-      (m.state == member_state::unreleased_partitions && !waiting_on_unreleased))
+      (m.state == member_state::unreleased_partitions && !waiting_on_unreleased)) {
+    if (!m.classic_join_deadline_ms) m.classic_join_deadline_ms = now_ms_() + m.rebalance_timeout_ms;
     return error_code::rebalance_in_progress;
+  }
   return error_code::none;
 }
 

@@ -212,14 +212,57 @@ TEST_F(migration_test, TheLastConsumerMemberLeavingDowngradesTheGroupToClassic) 
 TEST_F(migration_test, AConsumerMemberWhoseSessionExpiresAlsoDowngradesTheGroup) {
   const std::string classic = stable_classic_group();
   ASSERT_EQ(err(hb(consumer_join("m1")).error_code), error_code::none);
-  // The classic member keeps its session (10 s) alive; m1 never heartbeats again (45 s).
-  for (int i = 0; i < 10 && c().consumer_group_of("g"); ++i) {
+  // The classic member follows the protocol (rejoins when told, syncs) and
+  // keeps its session (10 s) alive; m1 never heartbeats again (45 s).
+  int32_t generation = 1;
+  std::set<int32_t> owned = {0, 1, 2, 3, 4, 5};
+  for (int i = 0; i < 10; ++i) {
     advance(5000);
-    heartbeat("g", classic, 1);
+    if (!c().consumer_group_of("g")) break;  // downgraded
+    if (heartbeat("g", classic, generation) != error_code::rebalance_in_progress) continue;
+    auto j = join("g", classic, 9, "range", subscription({"t"}, {{"t", owned}}));
+    ASSERT_TRUE(j.ready());
+    ASSERT_EQ(err(j->error_code), error_code::none);
+    generation = j->generation_id;
+    auto s = sync("g", classic, generation);
+    ASSERT_TRUE(s.ready());
+    owned = sync_partitions(*s);
   }
   EXPECT_FALSE(c().consumer_group_of("g"));
   EXPECT_EQ(c().state_of("g"), group_state::preparing_rebalance);
   EXPECT_EQ(c().generation_of("g"), 2);  // the consumer group's epoch
+  EXPECT_EQ(owned.size(), 3u);  // it had given up m1's share, which m1 never took
+}
+
+TEST_F(migration_test, AClassicMemberThatDoesNotRejoinWithinItsRebalanceTimeoutIsFenced) {
+  const std::string classic = stable_classic_group();
+  auto m = hb(consumer_join("m1"));
+  ASSERT_EQ(err(m.error_code), error_code::none);
+  // It keeps heartbeating (its session lives) but never rejoins: after its
+  // rebalance timeout (30 s) it is fenced; the consumer member stays.
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(heartbeat("g", classic, 1), error_code::rebalance_in_progress);
+    m = hb(consumer_beat("m1", m.member_epoch, partitions_of(m)));
+    advance(5000);
+  }
+  auto g = c().consumer_group_of("g");
+  ASSERT_TRUE(g);
+  EXPECT_FALSE(g->members.contains(classic));
+  EXPECT_EQ(heartbeat("g", classic, 1), error_code::unknown_member_id);
+}
+
+TEST_F(migration_test, AClassicMemberThatJoinsButDoesNotSyncIsFencedAfterItsRebalanceTimeout) {
+  const std::string classic = stable_classic_group();
+  auto m = hb(consumer_join("m1"));
+  auto j = join("g", classic, 9, "range", subscription({"t"}, {{"t", {0, 1, 2, 3, 4, 5}}}));
+  ASSERT_TRUE(j.ready());
+  ASSERT_EQ(err(j->error_code), error_code::none);
+  for (int i = 0; i < 7; ++i) {
+    heartbeat("g", classic, j->generation_id);
+    m = hb(consumer_beat("m1", m.member_epoch, partitions_of(m)));
+    advance(5000);
+  }
+  EXPECT_FALSE(c().consumer_group_of("g")->members.contains(classic));
 }
 
 TEST_F(migration_test, WithDowngradesDisabledTheGroupStaysAConsumerGroupOfClassicMembers) {
