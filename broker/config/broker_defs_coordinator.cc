@@ -63,7 +63,8 @@ constexpr config_def defs[] = {
         .effective(),
     define("group.consumer.migration.policy", string, value("bidirectional"),
            case_insensitive_string("bidirectional", "upgrade", "downgrade", "disabled"), medium,
-           "Which conversions between classic and consumer groups are allowed for non-empty groups."),
+           "Which conversions between classic and consumer groups are allowed for non-empty groups.")
+        .effective(),
 
     // --- Offsets topic ------------------------------------------------------------
     define("offset.metadata.max.bytes", int32, value("4096"), high,

@@ -2,6 +2,8 @@
 // validation).
 #include "broker/groups/consumer_group.h"
 
+#include <algorithm>
+
 #include "common/assert.h"
 
 namespace samsa::broker::groups {
@@ -100,14 +102,75 @@ std::map<std::string, int32_t> consumer_group::subscribed_topic_names(const cons
   }
   if (updated)
     for (const auto& t : updated->subscribed_topic_names) ++out[t];
+  // Each subscribed regular expression counts its resolved topics once (Kafka's SubscriptionCount.regexCount).
+  for (const auto& [regex, n] : subscribed_regexes(replaced, updated))
+    if (auto it = resolved_regexes.find(regex); it != resolved_regexes.end())
+      for (const auto& t : it->second.topics) ++out[t];
   return out;
 }
 
-bool consumer_group::is_subscribed_to_topic(const std::string& topic) const {
+std::map<std::string, int32_t> consumer_group::subscribed_regexes(const consumer_member* replaced,
+                                                                  const consumer_member* updated) const {
+  std::map<std::string, int32_t> out;
+  for (const auto& [id, m] : members) {
+    if (replaced && id == replaced->member_id) continue;
+    if (has_regex(m.subscribed_topic_regex)) ++out[*m.subscribed_topic_regex];
+  }
+  if (updated && has_regex(updated->subscribed_topic_regex)) ++out[*updated->subscribed_topic_regex];
+  return out;
+}
+
+int32_t consumer_group::num_subscribed_members(const std::string& regex) const {
+  int32_t n = 0;
   for (const auto& [id, m] : members)
-    for (const auto& t : m.subscribed_topic_names)
-      if (t == topic) return true;
+    if (m.subscribed_topic_regex && *m.subscribed_topic_regex == regex) ++n;
+  return n;
+}
+
+int64_t consumer_group::last_regex_refresh_ms() const {
+  int64_t out = 0;
+  for (const auto& [regex, r] : resolved_regexes) out = std::max(out, r.timestamp_ms);
+  return out;
+}
+
+int64_t consumer_group::last_regex_version() const {
+  int64_t out = -1;
+  for (const auto& [regex, r] : resolved_regexes) out = std::max(out, r.version);
+  return out;
+}
+
+std::set<std::string> consumer_group::member_topics(const consumer_member& m) const {
+  std::set<std::string> out(m.subscribed_topic_names.begin(), m.subscribed_topic_names.end());
+  if (has_regex(m.subscribed_topic_regex))
+    if (auto it = resolved_regexes.find(*m.subscribed_topic_regex); it != resolved_regexes.end())
+      out.insert(it->second.topics.begin(), it->second.topics.end());
+  return out;
+}
+
+bool consumer_group::all_members_use_classic_protocol_except(const std::string& member_id) const {
+  for (const auto& [id, m] : members)
+    if (id != member_id && !m.uses_classic_protocol()) return false;
+  return true;
+}
+
+bool consumer_group::supports_classic_protocols(const std::string& protocol_type,
+                                                const std::set<std::string>& names) const {
+  if (protocol_type != "consumer" || names.empty()) return false;
+  for (const auto& name : names) {
+    bool all = true;
+    for (const auto& [id, m] : members) {
+      if (!m.classic) continue;
+      bool has = false;
+      for (const auto& p : m.classic->supported_protocols) has = has || p.name == name;
+      all = all && has;
+    }
+    if (all) return true;
+  }
   return false;
+}
+
+bool consumer_group::is_subscribed_to_topic(const std::string& topic) const {
+  return subscribed_topic_names(nullptr, nullptr).contains(topic);
 }
 
 error_code consumer_group::validate_offset_commit(const std::string& member_id, int32_t member_epoch,
@@ -116,9 +179,12 @@ error_code consumer_group::validate_offset_commit(const std::string& member_id, 
   if (member_epoch < 0 && members.empty()) return error_code::none;
   auto it = members.find(member_id);
   if (it == members.end()) return error_code::unknown_member_id;
-  // Members of the consumer protocol commit with OffsetCommit v9+.
-  if (api_version < 9) return error_code::unsupported_version;
-  if (member_epoch != it->second.member_epoch) return error_code::stale_member_epoch;
+  const bool classic = it->second.uses_classic_protocol();
+  // Members of the consumer protocol commit with OffsetCommit v9+; classic
+  // members (online migration) with any version, their generation as epoch.
+  if (!classic && api_version < 9) return error_code::unsupported_version;
+  if (member_epoch != it->second.member_epoch)
+    return classic ? error_code::illegal_generation : error_code::stale_member_epoch;
   return error_code::none;
 }
 
@@ -128,7 +194,8 @@ error_code consumer_group::validate_offset_fetch(const std::optional<std::string
   if (!member_id && member_epoch < 0) return error_code::none;
   auto it = member_id ? members.find(*member_id) : members.end();
   if (it == members.end()) return error_code::unknown_member_id;
-  if (member_epoch != it->second.member_epoch) return error_code::stale_member_epoch;
+  if (member_epoch != it->second.member_epoch)
+    return it->second.uses_classic_protocol() ? error_code::illegal_generation : error_code::stale_member_epoch;
   return error_code::none;
 }
 

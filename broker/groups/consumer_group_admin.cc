@@ -13,7 +13,7 @@ namespace {
 
 coordinator_record tombstone(consumer_record_type type, const std::string& group, const std::string& member = "") {
   coordinator_record r;
-  r.key = encode_consumer_key({type, group, member});
+  r.key = encode_consumer_key({type, group, member, {}});
   return r;
 }
 
@@ -38,6 +38,12 @@ void group_coordinator::consumer_group_tombstones(const consumer_group& g, std::
     records.push_back(tombstone(consumer_record_type::current_member_assignment, g.group_id, mid));
     records.push_back(tombstone(consumer_record_type::target_assignment_member, g.group_id, mid));
     records.push_back(tombstone(consumer_record_type::member_metadata, g.group_id, mid));
+  }
+  for (const auto& [regex, r] : g.resolved_regexes) {
+    consumer_record_key k{consumer_record_type::regular_expression, g.group_id, "", regex};
+    coordinator_record t;
+    t.key = encode_consumer_key(k);
+    records.push_back(std::move(t));
   }
   records.push_back(tombstone(consumer_record_type::target_assignment_metadata, g.group_id));
   records.push_back(tombstone(consumer_record_type::partition_metadata, g.group_id));
@@ -123,6 +129,7 @@ void group_coordinator::replay(const consumer_record_key& key, std::optional<std
       case consumer_record_type::member_metadata: g.remove_member(key.member_id); return;
       case consumer_record_type::target_assignment_metadata: g.assignment_epoch = 0; return;
       case consumer_record_type::target_assignment_member: g.target_assignment.erase(key.member_id); return;
+      case consumer_record_type::regular_expression: g.resolved_regexes.erase(key.regex); return;
       case consumer_record_type::current_member_assignment:
         if (auto it = g.members.find(key.member_id); it != g.members.end()) {
           consumer_member cleared = it->second;
@@ -164,6 +171,9 @@ void group_coordinator::replay(const consumer_record_key& key, std::optional<std
       return;
     case consumer_record_type::target_assignment_member:
       if (auto a = decode_target_member_value(*value)) g.target_assignment[key.member_id] = std::move(*a);
+      return;
+    case consumer_record_type::regular_expression:
+      if (auto v = decode_regex_value(*value)) g.resolved_regexes[key.regex] = std::move(*v);
       return;
     case consumer_record_type::current_member_assignment: {
       consumer_member& m = member();

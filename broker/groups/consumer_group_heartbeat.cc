@@ -32,7 +32,7 @@ bool blank(const std::optional<std::string>& s) { return s && blank(*s); }
 coordinator_record record(consumer_record_type type, const std::string& group, const std::string& member,
                           std::optional<std::vector<uint8_t>> value) {
   coordinator_record r;
-  r.key = encode_consumer_key({type, group, member});
+  r.key = encode_consumer_key({type, group, member, {}});
   r.value = std::move(value);
   return r;
 }
@@ -84,13 +84,10 @@ void group_coordinator::consumer_group_heartbeat(const heartbeat_origin& origin,
       for (const auto& a : config_.consumer_assignors) names += (names.empty() ? "" : ", ") + a;
       invalid(error_code::unsupported_assignor,
               "ServerAssignor " + *r.server_assignor + " is not supported. Supported assignors: " + names + ".");
-    } else if (r.subscribed_topic_regex && !r.subscribed_topic_regex->empty()) {
-      // Kafka 4.0 resolves regular expressions (RE2/J) on the broker; Samsa does not yet.
-      invalid(error_code::invalid_request, "SubscribedTopicRegex is not supported.");
     } else if (r.member_epoch == leave_group_member_epoch || r.member_epoch == leave_group_static_member_epoch) {
-      res = consumer_leave_locked(r);
+      res = consumer_leave_locked(out, r);
     } else {
-      res = consumer_heartbeat_locked(origin, r);
+      res = consumer_heartbeat_locked(out, origin, r);
     }
     if (res.records.empty()) {
       out.answer(std::move(done), std::move(res.response));
@@ -113,7 +110,7 @@ void group_coordinator::consumer_group_heartbeat(const heartbeat_origin& origin,
   out.run();
 }
 
-group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(const hb_request& r) {
+group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(outbox& out, const hb_request& r) {
   heartbeat_result res;
   auto fail = [&](error_code e, std::string message) {
     res.response = hb_response{};
@@ -131,7 +128,8 @@ group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(con
     if (!g.members.contains(r.member_id))
       return fail(error_code::unknown_member_id,
                   "Member " + r.member_id + " is not a member of group " + r.group_id + ".");
-    fence_consumer_member(g, r.member_id, res.records);
+    if (!maybe_downgrade_on_leave(out, *holder, r.member_id, res.records))
+      fence_consumer_member(g, r.member_id, res.records);
     return res;
   }
   const consumer_member* s = g.static_member(*r.instance_id);
@@ -152,12 +150,14 @@ group_coordinator::heartbeat_result group_coordinator::consumer_leave_locked(con
                                  encode_current_assignment_value(m)));
     return res;
   }
-  fence_consumer_member(g, s->member_id, res.records);
+  const std::string leaving = s->member_id;
+  if (!maybe_downgrade_on_leave(out, *holder, leaving, res.records)) fence_consumer_member(g, leaving, res.records);
   return res;
 }
 
-void group_coordinator::fence_consumer_member(consumer_group& g, const std::string& member_id,
+void group_coordinator::fence_consumer_member(consumer_group& g, const std::string& member_id_ref,
                                               std::vector<coordinator_record>& records) {
+  const std::string member_id = member_id_ref;  // the caller's string may live in the member removed below
   records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, member_id, std::nullopt));
   records.push_back(record(consumer_record_type::target_assignment_member, g.group_id, member_id, std::nullopt));
   records.push_back(record(consumer_record_type::member_metadata, g.group_id, member_id, std::nullopt));
@@ -166,6 +166,14 @@ void group_coordinator::fence_consumer_member(consumer_group& g, const std::stri
   for (const auto& [name, n] : g.subscribed_topic_names(leaving, nullptr)) {
     auto it = g.subscription_metadata.find(name);
     if (it != g.subscription_metadata.end()) meta[name] = it->second;
+  }
+  // The member was the last one subscribed to its regular expression: it goes.
+  if (has_regex(leaving->subscribed_topic_regex) && g.num_subscribed_members(*leaving->subscribed_topic_regex) == 1) {
+    consumer_record_key k{consumer_record_type::regular_expression, g.group_id, "", *leaving->subscribed_topic_regex};
+    coordinator_record tomb;
+    tomb.key = encode_consumer_key(k);
+    records.push_back(std::move(tomb));
+    g.resolved_regexes.erase(*leaving->subscribed_topic_regex);
   }
   g.remove_member(member_id);
   g.target_assignment.erase(member_id);
@@ -190,11 +198,19 @@ void group_coordinator::expire_consumer_timers(outbox& out, int64_t now) {
       const bool revocation = m.rebalance_deadline_ms && *m.rebalance_deadline_ms <= now &&
                               m.state == member_state::unrevoked_partitions &&
                               m.member_epoch == m.rebalance_deadline_epoch;
-      if (session || revocation) expired.push_back(mid);
+      // A classic member did not rejoin, or did not sync, within its rebalance timeout.
+      const bool classic = (m.classic_join_deadline_ms && *m.classic_join_deadline_ms <= now) ||
+                           (m.classic_sync_deadline_ms && *m.classic_sync_deadline_ms <= now);
+      if (session || revocation || classic) expired.push_back(mid);
     }
     if (expired.empty()) continue;
     std::vector<coordinator_record> records;
-    for (const auto& mid : expired) fence_consumer_member(g, mid, records);
+    for (const auto& mid : expired) {
+      // A downgrade turns the group classic: the other expired members are
+      // classic members then, and their classic session timers take over.
+      if (maybe_downgrade_on_leave(out, *holder, mid, records)) break;
+      fence_consumer_member(*holder->consumer, mid, records);
+    }
     write(out, id, std::move(records), [](outbox&, classic_group*, error_code) {});
   }
 }

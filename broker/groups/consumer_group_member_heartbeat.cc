@@ -11,6 +11,7 @@
 #include "broker/groups/heartbeat_result.h"
 #include "broker/groups/outbox.h"
 #include "broker/groups/reconciliation.h"
+#include "broker/groups/topic_regex.h"
 
 namespace samsa::broker::groups {
 
@@ -26,7 +27,7 @@ int16_t code(error_code e) { return static_cast<int16_t>(e); }
 coordinator_record record(consumer_record_type type, const std::string& group, const std::string& member,
                           std::optional<std::vector<uint8_t>> value) {
   coordinator_record r;
-  r.key = encode_consumer_key({type, group, member});
+  r.key = encode_consumer_key({type, group, member, {}});
   r.value = std::move(value);
   return r;
 }
@@ -147,7 +148,8 @@ std::string preferred_consumer_assignor(const consumer_group& g, const std::vect
   return best;
 }
 
-group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked(const heartbeat_origin& origin,
+group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked(outbox& out,
+                                                                                const heartbeat_origin& origin,
                                                                                 const hb_request& r) {
   heartbeat_result res;
   auto fail = [&](error_code e, std::string message) {
@@ -161,17 +163,26 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   // ---- checks (nothing changes before the last of them) ----
   classic_group* holder = find(r.group_id);
   bool from_empty_classic = false;
+  std::optional<consumer_group> upgraded;
   if (!holder && !joining) return fail(error_code::group_id_not_found, "Consumer group " + r.group_id + " not found.");
   if (holder && !holder->consumer) {
-    // An empty classic group becomes a consumer group; a classic group with
-    // members is not converted online (Kafka's upgrade is not implemented).
-    if (!joining || !holder->members.empty() || !holder->pending_join_members.empty() ||
-        !holder->in(group_state::empty))
+    // An empty classic group becomes a consumer group (its tombstone); one
+    // with members is converted online when the policy allows it
+    // (getOrMaybeCreateConsumerGroup).
+    const bool empty = holder->members.empty() && holder->pending_join_members.empty() && holder->in(group_state::empty);
+    if (joining && empty) {
+      from_empty_classic = true;
+    } else if (joining && online_upgrade_allowed(*holder)) {
+      upgraded = converted_classic_group(*holder);
+      if (!upgraded)
+        return fail(error_code::group_id_not_found, "Cannot upgrade the classic group " + r.group_id +
+                                                        " to consumer group because the embedded consumer protocol is malformed.");
+    } else {
       return fail(error_code::group_id_not_found, "Group " + r.group_id + " is not a consumer group");
-    from_empty_classic = true;
+    }
   }
   static const consumer_group no_group("");
-  const consumer_group& g0 = holder && holder->consumer ? *holder->consumer : no_group;
+  const consumer_group& g0 = upgraded ? *upgraded : holder && holder->consumer ? *holder->consumer : no_group;
   if (static_cast<int64_t>(g0.members.size()) >= config_.consumer_max_size &&
       (r.member_id.empty() || !g0.members.contains(r.member_id)))
     return fail(error_code::group_max_size_reached, "The consumer group has reached its maximum capacity of " +
@@ -188,6 +199,12 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
   }
   auto found = find_heartbeat_member(g0, r, member_id, owned);
   if (found.error) return fail(found.error->first, found.error->second);
+  // A regular expression nobody in the group uses yet must compile
+  // (GroupMetadataManager.throwIfRegularExpressionIsInvalid).
+  if (has_regex(r.subscribed_topic_regex) && r.subscribed_topic_regex != found.member.subscribed_topic_regex &&
+      g0.num_subscribed_members(*r.subscribed_topic_regex) == 0)
+    if (auto message = invalid_topic_regex_message(*r.subscribed_topic_regex))
+      return fail(error_code::invalid_regular_expression, *message);
   consumer_member& member = found.member;
   bool known = found.known;
   const std::optional<std::string>& replaced_static = found.replaced_static;
@@ -204,6 +221,9 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
     holder->protocol_name.reset();
     holder->leader_id.reset();
     holder->generation_id = 0;
+  }
+  if (upgraded) {
+    convert_to_consumer_group(out, *holder, std::move(*upgraded), res.records);
   }
   if (!holder->consumer) holder->consumer = std::make_unique<consumer_group>(r.group_id);
   consumer_group& g = *holder->consumer;
@@ -236,6 +256,7 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
     updated.subscribed_topic_names = *r.subscribed_topic_names;
     std::sort(updated.subscribed_topic_names.begin(), updated.subscribed_topic_names.end());
   }
+  if (r.subscribed_topic_regex) updated.subscribed_topic_regex = r.subscribed_topic_regex;
   updated.client_id = origin.client_id;
   updated.client_host = origin.client_host;
 
@@ -245,6 +266,7 @@ group_coordinator::heartbeat_result group_coordinator::consumer_heartbeat_locked
                                  encode_member_metadata_value(updated)));
     if (updated.subscribed_topic_names != member.subscribed_topic_names) bump = true;
   }
+  bump |= maybe_update_regexes(g, known ? &member : nullptr, updated, res.records);
   // The subscribed topics as the metadata image has them now.
   std::map<std::string, subscribed_topic> meta;
   for (const auto& [name, n] : g.subscribed_topic_names(known ? &member : nullptr, &updated))
@@ -306,7 +328,7 @@ void group_coordinator::update_target_assignment(consumer_group& g, std::vector<
   }
   for (const auto& [mid, m] : g.members) {
     auto& am = in.members[mid];
-    for (const auto& name : m.subscribed_topic_names)
+    for (const auto& name : g.member_topics(m))
       if (auto it = ids.find(name); it != ids.end()) am.subscribed_topic_ids.insert(it->second);
     if (auto t = g.target_assignment.find(mid); t != g.target_assignment.end()) am.current_target = t->second;
   }
@@ -334,7 +356,8 @@ void group_coordinator::reconcile_member(consumer_group& g, consumer_member& cur
   g.set_member_assignment(current, next);
   records.push_back(record(consumer_record_type::current_member_assignment, g.group_id, current.member_id,
                            encode_current_assignment_value(current)));
-  if (current.state == member_state::unrevoked_partitions) {
+  // Classic members have no revocation timer (Kafka's join and sync timers instead).
+  if (current.state == member_state::unrevoked_partitions && !current.uses_classic_protocol()) {
     current.rebalance_deadline_ms = now + current.rebalance_timeout_ms;
     current.rebalance_deadline_epoch = current.member_epoch;
   } else {

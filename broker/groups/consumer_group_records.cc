@@ -75,17 +75,19 @@ std::vector<uint8_t> encode_consumer_key(const consumer_record_key& k) {
     w.write_int16(static_cast<int16_t>(k.type));
     w.write_string(k.group_id, false);
     if (has_member_id(k.type)) w.write_string(k.member_id, false);
+    if (k.type == consumer_record_type::regular_expression) w.write_string(k.regex, false);
   });
 }
 
 std::optional<consumer_record_key> decode_consumer_key(std::span<const uint8_t> bytes) {
   reader r(bytes);
   const int16_t type = r.read_int16();
-  if (!r.ok() || type < 3 || type > 8) return std::nullopt;
+  if (!r.ok() || ((type < 3 || type > 8) && type != 16)) return std::nullopt;
   consumer_record_key k;
   k.type = static_cast<consumer_record_type>(type);
   r.read_string(k.group_id, false);
   if (has_member_id(k.type)) r.read_string(k.member_id, false);
+  if (k.type == consumer_record_type::regular_expression) r.read_string(k.regex, false);
   if (!r.ok()) return std::nullopt;
   return k;
 }
@@ -127,7 +129,30 @@ std::vector<uint8_t> encode_member_metadata_value(const consumer_member& m) {
     w.write_string(m.subscribed_topic_regex, true, true);
     w.write_int32(m.rebalance_timeout_ms);
     w.write_string(m.server_assignor, true, true);
-    write_no_tags(w);
+    if (!m.classic) {
+      write_no_tags(w);
+    } else {
+      // Tagged field 0, ClassicMemberMetadata: a nullable struct, so a
+      // leading 1 (present), then its fields.
+      protocol::encoded_message body;
+      {
+        writer b(body, 64);
+        b.write_int8(1);
+        b.write_int32(m.classic->session_timeout_ms);
+        b.write_length(m.classic->supported_protocols.size(), true, false);
+        for (const auto& p : m.classic->supported_protocols) {
+          b.write_string(p.name, true);
+          b.write_bytes(p.metadata, true);
+          write_no_tags(b);
+        }
+        write_no_tags(b);
+        b.finish();
+      }
+      w.write_uvarint(1);
+      w.write_uvarint(0);
+      w.write_uvarint(static_cast<uint32_t>(body.bytes.size()));
+      w.write_raw(body.bytes.data(), body.bytes.size());
+    }
   });
 }
 
@@ -202,7 +227,27 @@ bool decode_member_metadata_value(std::span<const uint8_t> bytes, consumer_membe
   r.read_string(m.subscribed_topic_regex, true, true);
   m.rebalance_timeout_ms = r.read_int32();
   r.read_string(m.server_assignor, true, true);
-  skip_tags(r);  // ClassicMemberMetadata (tag 0) is not kept: no classic members here
+  m.classic.reset();
+  const uint32_t tags = r.read_tag_count();
+  for (uint32_t i = 0; i < tags && r.ok(); ++i) {
+    const uint32_t tag = r.read_uvarint();
+    const uint32_t size = r.read_uvarint();
+    reader t = r.sub_reader(size);
+    if (tag != 0 || !r.ok()) continue;  // tags of later versions
+    if (t.read_int8() != 1) continue;   // null
+    classic_member_metadata c;
+    c.session_timeout_ms = t.read_int32();
+    const int32_t n = t.read_array_length(true, false, 3);
+    for (int32_t j = 0; j < n && t.ok(); ++j) {
+      classic_protocol p;
+      t.read_string(p.name, true);
+      t.read_bytes(p.metadata, true);
+      skip_tags(t);
+      c.supported_protocols.push_back(std::move(p));
+    }
+    skip_tags(t);
+    if (t.ok()) m.classic = std::move(c);
+  }
   return r.ok();
 }
 
@@ -226,6 +271,34 @@ bool decode_current_assignment_value(std::span<const uint8_t> bytes, consumer_me
   m.partitions_pending_revocation = read_topic_partitions(r);
   skip_tags(r);
   return r.ok();
+}
+
+std::vector<uint8_t> encode_regex_value(const resolved_regex& v) {
+  return encode([&](writer& w) {
+    write_value_header(w);
+    w.write_length(v.topics.size(), true, false);
+    for (const auto& t : v.topics) w.write_string(t, true);
+    w.write_int64(v.version);
+    w.write_int64(v.timestamp_ms);
+    write_no_tags(w);
+  });
+}
+
+std::optional<resolved_regex> decode_regex_value(std::span<const uint8_t> bytes) {
+  reader r(bytes);
+  if (!read_value_header(r)) return std::nullopt;
+  resolved_regex v;
+  const int32_t n = r.read_array_length(true, false, 1);
+  for (int32_t i = 0; i < n && r.ok(); ++i) {
+    std::string t;
+    r.read_string(t, true);
+    v.topics.insert(std::move(t));
+  }
+  v.version = r.read_int64();
+  v.timestamp_ms = r.read_int64();
+  skip_tags(r);
+  if (!r.ok()) return std::nullopt;
+  return v;
 }
 
 }  // namespace samsa::broker::groups

@@ -20,6 +20,9 @@
 //   8    GroupId, MemberId      ConsumerGroupCurrentMemberAssignmentValue: MemberEpoch int32,
 //                               PreviousMemberEpoch int32, State int8, AssignedPartitions
 //                               [TopicId, Partitions], PartitionsPendingRevocation [same]
+//   16   GroupId, RegularExpression
+//                               ConsumerGroupRegularExpressionValue: Topics []string,
+//                               Version int64, Timestamp int64
 // Tagged fields written by later Kafka versions are skipped when read.
 // See docs/formats/consumer_offsets.md.
 
@@ -40,12 +43,14 @@ enum class consumer_record_type : int16_t {
   target_assignment_metadata = 6,
   target_assignment_member = 7,
   current_member_assignment = 8,
+  regular_expression = 16,
 };
 
 struct consumer_record_key {
   consumer_record_type type = consumer_record_type::group_metadata;
   std::string group_id;
   std::string member_id;  // types 5, 7 and 8
+  std::string regex;      // type 16
 };
 
 std::vector<uint8_t> encode_consumer_key(const consumer_record_key& k);
@@ -68,5 +73,7 @@ bool decode_member_metadata_value(std::span<const uint8_t> bytes, consumer_membe
 std::optional<topic_assignment> decode_target_member_value(std::span<const uint8_t> bytes);
 // Fills the assignment fields of `into`.
 bool decode_current_assignment_value(std::span<const uint8_t> bytes, consumer_member& into);
+std::vector<uint8_t> encode_regex_value(const resolved_regex& r);
+std::optional<resolved_regex> decode_regex_value(std::span<const uint8_t> bytes);
 
 }  // namespace samsa::broker::groups

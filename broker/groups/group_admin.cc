@@ -221,7 +221,9 @@ void group_coordinator::loaded() {
     g->compute_subscribed_topics();
     for (auto& [mid, m] : g->members) m.heartbeat_deadline_ms = now + m.session_timeout_ms;
     if (g->consumer)  // Kafka's onLoaded: a fresh session for every consumer group member
-      for (auto& [mid, m] : g->consumer->members) m.session_deadline_ms = now + config_.consumer_session_timeout_ms;
+      for (auto& [mid, m] : g->consumer->members)
+        m.session_deadline_ms =
+            now + (m.classic ? m.classic->session_timeout_ms : config_.consumer_session_timeout_ms);
   }
 }
 

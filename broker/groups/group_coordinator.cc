@@ -140,8 +140,11 @@ void group_coordinator::join_group(const join_origin& origin, protocol::join_gro
     } else {
       const bool unknown_member = request.member_id.empty();
       classic_group* group = find(request.group_id);
-      // A consumer group (KIP-848): see join_consumer_group_allowed.
-      if (group && group->consumer && !join_consumer_group_allowed(out, *group)) {
+      // A consumer group (KIP-848) with members takes the classic member
+      // (classicGroupJoinToConsumerGroup); an empty one becomes classic.
+      if (group && group->consumer && !group->consumer->empty()) {
+        classic_join_to_consumer_group(out, *group, origin, request, done);
+      } else if (group && group->consumer && !join_consumer_group_allowed(out, *group)) {
         out.answer(std::move(done), join_error(error_code::inconsistent_group_protocol, request.member_id));
       } else if (!group && !unknown_member) {
         out.answer(std::move(done), join_error(error_code::unknown_member_id, request.member_id));
@@ -422,6 +425,8 @@ void group_coordinator::sync_group(protocol::sync_group_request request, sync_ca
     classic_group* found = stopped_ ? nullptr : find(request.group_id);
     if (stopped_) {
       out.answer(std::move(done), sync_error(error_code::not_coordinator));
+    } else if (found && found->consumer && !found->consumer->empty()) {
+      classic_sync_to_consumer_group(out, *found, request, done);
     } else if (!found || found->in(group_state::empty)) {
       out.answer(std::move(done), sync_error(error_code::unknown_member_id));
     } else {
@@ -488,6 +493,7 @@ error_code group_coordinator::heartbeat(const protocol::heartbeat_request& reque
   if (stopped_) return error_code::not_coordinator;
   classic_group* g = find(request.group_id);
   if (!g) return error_code::unknown_member_id;
+  if (g->consumer) return classic_heartbeat_to_consumer_group(*g, request);
   if (g->in(group_state::dead)) return error_code::coordinator_not_available;
   if (error_code e = g->validate_member(request.member_id, request.group_instance_id); e != error_code::none) return e;
   if (request.generation_id != g->generation_id) return error_code::illegal_generation;
@@ -519,6 +525,8 @@ protocol::leave_group_response group_coordinator::leave_group(
         r.group_instance_id = identity.group_instance_id;
         r.error_code = code(error_code::unknown_member_id);
       }
+    } else if (g->consumer) {
+      classic_leave_consumer_group(out, *g, members, response);
     } else if (g->in(group_state::dead)) {
       response.error_code = code(error_code::coordinator_not_available);
     } else {

@@ -34,10 +34,12 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/groups/classic_group.h"
 #include "broker/groups/consumer_group_records.h"
+#include "broker/groups/consumer_protocol.h"
 #include "broker/groups/consumer_offsets_records.h"
 #include "broker/groups/group_log.h"
 #include "protocol/generated/consumer_group_describe.h"
@@ -53,6 +55,13 @@
 #include "protocol/generated/txn_offset_commit.h"
 
 namespace samsa::broker::groups {
+
+// group.consumer.migration.policy: which online conversions of non-empty
+// groups between the classic and consumer protocols are allowed.
+enum class migration_policy { disabled, upgrade, downgrade, bidirectional };
+bool migration_upgrade_enabled(migration_policy p);
+bool migration_downgrade_enabled(migration_policy p);
+std::optional<migration_policy> parse_migration_policy(std::string_view s);  // case-insensitive
 
 // Kafka's GroupCoordinatorConfig, the part classic groups use.
 struct coordinator_config {
@@ -71,6 +80,10 @@ struct coordinator_config {
   int32_t consumer_max_size = INT32_MAX;
   // Short names ("uniform", "range") of group.consumer.assignors; the first is the default.
   std::vector<std::string> consumer_assignors = {"uniform", "range"};
+  // GroupMetadataManager.REGEX_BATCH_REFRESH_INTERVAL_MS: the least time
+  // between two resolutions of a group's regular expressions.
+  int64_t regex_refresh_interval_ms = 10000;
+  migration_policy consumer_migration_policy = migration_policy::bidirectional;
 };
 
 // What the coordinator knows of a topic (from the broker's metadata image).
@@ -79,6 +92,14 @@ struct topic_info {
   int32_t num_partitions = 0;
 };
 using topic_lookup_fn = std::function<std::optional<topic_info>(const std::string& name)>;
+
+// Every topic name of the metadata image, with the image's version (the
+// offset of its last metadata record), for regular expression subscriptions.
+struct topic_names_snapshot {
+  int64_t version = -1;
+  std::vector<std::string> names;
+};
+using topic_names_fn = std::function<topic_names_snapshot()>;
 
 // Who sent a ConsumerGroupHeartbeat.
 struct heartbeat_origin {
@@ -138,6 +159,9 @@ class group_coordinator {
   // Where topic names are resolved (the broker's metadata image); without
   // one every topic is unknown.
   void set_topic_lookup(topic_lookup_fn lookup);
+  // Where regular expressions are resolved (SubscribedTopicRegex); without
+  // one they resolve to no topic.
+  void set_topic_names(topic_names_fn names);
   // ConsumerGroupHeartbeat: answers once the records it wrote are durable
   // (at once when it wrote none). The handler has checked coordinator
   // ownership; everything else is checked here, as Kafka's
@@ -256,9 +280,39 @@ class group_coordinator {
 
   // ---- consumer groups (consumer_group_heartbeat.cc, consumer_group_admin.cc) ----
   struct heartbeat_result;
-  heartbeat_result consumer_heartbeat_locked(const heartbeat_origin& origin,
+  heartbeat_result consumer_heartbeat_locked(outbox& out, const heartbeat_origin& origin,
                                              const protocol::consumer_group_heartbeat_request& r);
-  heartbeat_result consumer_leave_locked(const protocol::consumer_group_heartbeat_request& r);
+  heartbeat_result consumer_leave_locked(outbox& out, const protocol::consumer_group_heartbeat_request& r);
+  // ---- online migration (consumer_group_migration.cc) ----
+  std::string random_member_uuid();  // Kafka's Uuid.randomUuid().toString()
+  topic_assignment to_topic_ids(const named_partitions& a) const;
+  named_partitions to_topic_names(const consumer_group& g, const topic_assignment& a) const;
+  // validateOnlineUpgrade.
+  bool online_upgrade_allowed(const classic_group& g) const;
+  // ConsumerGroup.fromClassicGroup; nullopt when a member's embedded
+  // consumer protocol is malformed.
+  std::optional<consumer_group> converted_classic_group(const classic_group& g) const;
+  // convertToConsumerGroup: answers the waiting JoinGroup/SyncGroup requests
+  // REBALANCE_IN_PROGRESS, empties the classic fields and appends the
+  // classic tombstone and the consumer group's records.
+  void convert_to_consumer_group(outbox& out, classic_group& holder, consumer_group converted,
+                                 std::vector<coordinator_record>& records);
+  // Before `leaving_id` is fenced: when every other member uses the classic
+  // protocol (and the policy allows), the group becomes a classic group
+  // (records appended) and rebalances; true then, and the member is gone.
+  bool maybe_downgrade_on_leave(outbox& out, classic_group& holder, const std::string& leaving_id,
+                                std::vector<coordinator_record>& records);
+  void classic_join_to_consumer_group(outbox& out, classic_group& holder, const join_origin& origin,
+                                      protocol::join_group_request& r, join_callback& done);
+  const consumer_member* classic_member_of(const consumer_group& g, const std::string& member_id,
+                                           const std::optional<std::string>& instance_id,
+                                           protocol::error_code& e) const;
+  void classic_sync_to_consumer_group(outbox& out, classic_group& holder, const protocol::sync_group_request& r,
+                                      sync_callback& done);
+  protocol::error_code classic_heartbeat_to_consumer_group(classic_group& holder, const protocol::heartbeat_request& r);
+  void classic_leave_consumer_group(outbox& out, classic_group& holder,
+                                    const std::vector<protocol::leave_group_request::MemberIdentity>& members,
+                                    protocol::leave_group_response& response);
   // Removes a member and bumps the group epoch (Kafka's consumerGroupFenceMember);
   // appends the records to `records`.
   void fence_consumer_member(consumer_group& g, const std::string& member_id, std::vector<coordinator_record>& records);
@@ -274,6 +328,21 @@ class group_coordinator {
   // Tombstones for every consumer group record of an empty group.
   static void consumer_group_tombstones(const consumer_group& g, std::vector<coordinator_record>& records);
   topic_lookup_fn topic_lookup_;  // set before serving
+  topic_names_fn topic_names_;    // set before serving
+  // Kafka's maybeUpdateRegularExpressions (the resolution runs at once, under
+  // the mutex, where Kafka runs it on an executor): tombstones the old
+  // expression of the member when it was the last to use it, resolves the
+  // group's expressions when one is new or the image gained topics (at most
+  // every regex_refresh_interval_ms), and applies the result as Kafka's
+  // handleRegularExpressionsResult. True when the group epoch must be bumped.
+  bool maybe_update_regexes(consumer_group& g, const consumer_member* member, const consumer_member& updated,
+                            std::vector<coordinator_record>& records);
+  // Records the metadata image's topics; remembers the last image that
+  // brought a topic not seen before (Kafka's lastMetadataImageWithNewTopics).
+  topic_names_snapshot observe_topics();
+  std::set<std::string> seen_topics_;        // guarded by mu_
+  int64_t seen_topics_version_ = -1;         // guarded by mu_
+  int64_t last_image_with_new_topics_ = -1;  // guarded by mu_
   protocol::join_group_response current_generation_response(const classic_group& g, const std::string& member_id,
                                                             bool with_members) const;
 

@@ -24,6 +24,8 @@ coordinator_config coordinator_config_from(const config::broker_config& c) {
   for (const auto& a : c.get_list("group.consumer.assignors"))
     if (auto name = assignor_short_name(a)) out.consumer_assignors.push_back(*name);
   if (out.consumer_assignors.empty()) out.consumer_assignors = {"uniform", "range"};
+  if (auto p = parse_migration_policy(c.get_string("group.consumer.migration.policy")))
+    out.consumer_migration_policy = *p;
   return out;
 }
 
@@ -37,6 +39,16 @@ group_service::group_service(const config::broker_config& config, broker_service
     const topic_metadata* t = image->find_topic(name);
     if (!t) return std::nullopt;
     return topic_info{t->id, static_cast<int32_t>(t->partitions.size())};
+  });
+  // Regular expressions are resolved against every topic of the image (Kafka
+  // does not leave internal topics out; only a DESCRIBE ACL filter would).
+  coordinator_.set_topic_names([&services]() {
+    auto image = services.metadata->current();
+    topic_names_snapshot out;
+    out.version = image->offset;
+    out.names.reserve(image->topics.size());
+    for (const auto& [name, t] : image->topics) out.names.push_back(name);
+    return out;
   });
 }
 

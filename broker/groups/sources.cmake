@@ -10,6 +10,10 @@ target_sources(samsa_broker PRIVATE
   groups/consumer_group_heartbeat.cc
   groups/consumer_group_member_heartbeat.cc
   groups/consumer_group_records.cc
+  groups/consumer_group_regex.cc
+  groups/consumer_group_migration.cc
+  groups/consumer_protocol.cc
+  groups/topic_regex.cc
   groups/reconciliation.cc
   groups/consumer_offsets_records.cc
   groups/consumer_offsets_log.cc

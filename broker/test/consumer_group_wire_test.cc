@@ -143,6 +143,61 @@ TEST_F(ConsumerGroupWire, BadHeartbeatsGetKafkasErrors) {
   EXPECT_EQ(err(call<hb_response>(1, unknown_group).error_code), error_code::group_id_not_found);
 }
 
+TEST_F(ConsumerGroupWire, ARegexMemberGetsMatchingTopicsAndOneCreatedAfterItJoined) {
+  await_coordinator();
+  const uuid a = create_topic("rx-a", 2);
+  create_topic("other", 1);
+  auto bad = join("rx-member-0123456789", "unused");
+  bad.subscribed_topic_names.reset();
+  bad.subscribed_topic_regex = "rx-(";
+  auto refused = call<hb_response>(1, bad);
+  EXPECT_EQ(err(refused.error_code), error_code::invalid_regular_expression);
+  EXPECT_EQ(refused.error_message, "SubscribedTopicRegex `rx-(` is not a valid regular expression: missing closing ).");
+
+  auto j = bad;
+  j.subscribed_topic_regex = "rx-.*";
+  auto r = call<hb_response>(1, j);
+  ASSERT_EQ(err(r.error_code), error_code::none) << r.error_message.value_or("");
+  ASSERT_TRUE(r.assignment);
+  ASSERT_EQ(r.assignment->topic_partitions.size(), 1u);
+  EXPECT_EQ(r.assignment->topic_partitions[0].topic_id, a);
+
+  protocol::consumer_group_describe_request d;
+  d.group_ids = {"cg"};
+  auto dr = call<protocol::consumer_group_describe_response>(0, d);
+  ASSERT_EQ(dr.groups.at(0).members.size(), 1u);
+  EXPECT_EQ(dr.groups[0].members[0].subscribed_topic_regex, "rx-.*");
+
+  // A matching topic created later is assigned once the group's expressions
+  // are resolved again (at most every 10 s, on a heartbeat).
+  const uuid b = create_topic("rx-b", 3);
+  int32_t epoch = r.member_epoch;
+  std::vector<hb_request::TopicPartitions> owned;
+  for (const auto& tp : r.assignment->topic_partitions) owned.push_back({tp.topic_id, tp.partitions, {}});
+  bool got_b = false;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!got_b && std::chrono::steady_clock::now() < deadline) {
+    hb_request beat;
+    beat.group_id = "cg";
+    beat.member_id = j.member_id;
+    beat.member_epoch = epoch;
+    beat.topic_partitions = owned;
+    auto next = call<hb_response>(1, beat);
+    ASSERT_EQ(err(next.error_code), error_code::none) << next.error_message.value_or("");
+    epoch = next.member_epoch;
+    if (next.assignment) {
+      owned.clear();
+      for (const auto& tp : next.assignment->topic_partitions) {
+        owned.push_back({tp.topic_id, tp.partitions, {}});
+        if (tp.topic_id == b) got_b = tp.partitions == std::vector<int32_t>{0, 1, 2};
+      }
+    }
+    if (!got_b) std::this_thread::sleep_for(200ms);  // the heartbeat interval of a client, shortened
+  }
+  EXPECT_TRUE(got_b) << "rx-b was never assigned";
+  EXPECT_GT(epoch, 1);
+}
+
 class ConsumerGroupRestart : public admin_fixture {
  protected:
   std::vector<std::pair<std::string, std::string>> extra_config() const override {

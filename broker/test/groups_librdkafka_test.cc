@@ -8,6 +8,8 @@
 #include "broker/test/data_topics_fixture.h"
 #include "broker/test/groups_rdkafka.h"
 #include "broker/test/wire_client.h"
+#include "protocol/generated/consumer_group_describe.h"
+#include "protocol/generated/consumer_group_heartbeat.h"
 #include "protocol/generated/describe_groups.h"
 
 namespace samsa::broker::testing {
@@ -126,6 +128,94 @@ TEST_F(GroupsLibrdkafka, AStaticMemberThatComesBackTakesItsPlaceWithoutWaitingFo
   ASSERT_EQ(d->groups.at(0).members.size(), 1u);
   EXPECT_EQ(d->groups[0].members[0].group_instance_id, "instance-1");
   EXPECT_EQ(d->groups[0].group_state, "Stable");
+}
+
+// Online migration with a real classic client: librdkafka's classic member
+// owns the four partitions; a consumer-protocol member (raw
+// ConsumerGroupHeartbeat) joins and the group is upgraded: 2 + 2, each
+// partition owned once; it leaves and the group is classic again, the
+// librdkafka member owning all four.
+TEST_F(GroupsLibrdkafka, AClassicMemberSharesAGroupWithAConsumerProtocolMemberThroughUpgradeAndDowngrade) {
+  using hb_request = protocol::consumer_group_heartbeat_request;
+  using hb_response = protocol::consumer_group_heartbeat_response;
+  const uuid topic = create_topic("migrating", 4);
+  group_consumer a(bootstrap(), "migrating-group", "migrating");
+  ASSERT_TRUE(poll_until({&a}, 60s, [&] { return a.assignment().size() == 4; }));
+
+  auto beat = [&](const hb_request& r) {
+    wire_client c(port());
+    EXPECT_TRUE(c.send(1, 9, r));
+    auto resp = c.read_response<hb_response>(1, 9, 10s);
+    EXPECT_TRUE(resp);
+    return resp.value_or(hb_response{});
+  };
+  hb_request j;
+  j.group_id = "migrating-group";
+  j.member_id = "consumer-protocol-member";
+  j.member_epoch = 0;
+  j.rebalance_timeout_ms = 30000;
+  j.subscribed_topic_names = std::vector<std::string>{"migrating"};
+  j.topic_partitions.emplace();
+  auto r = beat(j);
+  ASSERT_EQ(r.error_code, 0) << r.error_message.value_or("");
+  int32_t epoch = r.member_epoch;
+  std::set<int32_t> mine;
+  auto take = [&](const hb_response& resp) {
+    if (!resp.assignment) return;
+    mine.clear();
+    for (const auto& tp : resp.assignment->topic_partitions)
+      if (tp.topic_id == topic) mine.insert(tp.partitions.begin(), tp.partitions.end());
+  };
+  take(r);
+  // Heartbeats of both members until they hold two partitions each.
+  auto next_beat = std::chrono::steady_clock::now();
+  ASSERT_TRUE(poll_until({&a}, 60s, [&] {
+    if (std::chrono::steady_clock::now() >= next_beat) {
+      hb_request h;
+      h.group_id = j.group_id;
+      h.member_id = j.member_id;
+      h.member_epoch = epoch;
+      h.topic_partitions.emplace();
+      if (!mine.empty()) h.topic_partitions->push_back({topic, {mine.begin(), mine.end()}, {}});
+      auto resp = beat(h);
+      EXPECT_EQ(resp.error_code, 0) << resp.error_message.value_or("");
+      epoch = resp.member_epoch;
+      take(resp);
+      next_beat = std::chrono::steady_clock::now() + 200ms;
+    }
+    auto theirs = a.assignment();
+    if (theirs.size() != 2 || mine.size() != 2) return false;
+    theirs.insert(mine.begin(), mine.end());
+    return theirs.size() == 4;
+  })) << "librdkafka " << a.assignment().size() << " + consumer protocol " << mine.size();
+  // The group is a consumer group now, describing both members.
+  {
+    protocol::consumer_group_describe_request d;
+    d.group_ids = {"migrating-group"};
+    wire_client c(port());
+    ASSERT_TRUE(c.send(0, 9, d));
+    auto dr = c.read_response<protocol::consumer_group_describe_response>(0, 9, 10s);
+    ASSERT_TRUE(dr);
+    ASSERT_EQ(dr->groups.at(0).error_code, 0);
+    EXPECT_EQ(dr->groups[0].members.size(), 2u);
+  }
+
+  // The consumer-protocol member leaves: downgraded, librdkafka owns the four again.
+  hb_request leave;
+  leave.group_id = j.group_id;
+  leave.member_id = j.member_id;
+  leave.member_epoch = -1;
+  EXPECT_EQ(beat(leave).error_code, 0);
+  ASSERT_TRUE(poll_until({&a}, 60s, [&] { return a.assignment().size() == 4; }));
+  protocol::describe_groups_request dg;
+  dg.groups = {"migrating-group"};
+  wire_client c(port());
+  ASSERT_TRUE(c.send(5, 9, dg));
+  auto described = c.read_response<protocol::describe_groups_response>(5, 9, 10s);
+  ASSERT_TRUE(described);
+  EXPECT_EQ(described->groups.at(0).group_state, "Stable");
+  EXPECT_EQ(described->groups[0].protocol_type, "consumer");
+  EXPECT_EQ(described->groups[0].members.size(), 1u);
 }
 
 }  // namespace

@@ -407,6 +407,118 @@ scenario_consumer_protocol_group() {
   return 0
 }
 
+JAVA_SUITE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# --- consumer groups with the Java client (java/groups/GroupScenario.java, compiled per
+# scenario against this release's libs/; Kafka 4.x only).
+# group_java <seconds> <GroupScenario args...>: OUT/ERR as for tool(); fails the scenario
+# on a non-zero exit, with its FAIL line.
+group_java() {
+  local limit="$1"; shift
+  if [ ! -f "$SC_DIR/classes/GroupScenario.class" ]; then
+    javac -nowarn -d "$SC_DIR/classes" -cp "$KAFKA_HOME/libs/*" "$JAVA_SUITE_DIR/groups/GroupScenario.java" \
+      > "$SC_DIR/javac.out" 2>&1 || fail "javac GroupScenario.java: $(head -3 "$SC_DIR/javac.out" | tr '\n' ' ')"
+  fi
+  n_tool=$((n_tool + 1))
+  local base; base="$SC_DIR/$(printf '%02d' "$n_tool")-GroupScenario-$1"
+  echo "GroupScenario $*" > "$base.cmd"
+  local rc=0
+  CLASSPATH="$SC_DIR/classes" KAFKA_HEAP_OPTS="-Xmx256M" timeout -k 5 "$limit" \
+    "$KAFKA_HOME/bin/kafka-run-class.sh" GroupScenario "$@" > "$base.out" 2> "$base.err" < /dev/null || rc=$?
+  OUT="$base.out"; ERR="$base.err"
+  [ $rc -ne 124 ] || fail "GroupScenario $1 timed out after ${limit} s: $(error_line "$ERR" "$OUT")"
+  [ $rc -eq 0 ] || fail "GroupScenario $1 exited $rc: $(grep -m1 -E '^[A-Z]+ FAIL' "$OUT" || error_line "$ERR" "$OUT")"
+}
+
+# skip_below_kafka_4 <why>: ends the scenario as skipped (exit 77) with a 3.x client.
+skip_below_kafka_4() {
+  case "$(basename "$(dirname "$KAFKA_HOME")")" in
+    3.*) echo "SKIP: $*"; exit 77 ;;
+  esac
+}
+
+scenario_consumer_protocol_regex() {
+  skip_below_kafka_4 "SubscriptionPattern (server-side regular expressions) is Kafka 4.0's"
+  local p g; p="$(topic_name rx)"; g="rx-$p"
+  group_java 200 regex "$BOOTSTRAP" "$p" "$g"
+  grep -qE '^REGEX OK a=10 b=15 ' "$OUT" || fail "regex subscription: $(grep -m1 '^REGEX' "$OUT" || tail -1 "$OUT")"
+  # The group shows the expression: kafka-consumer-groups --describe --members lists the 5 partitions.
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g" --state
+  grep -q "$g" "$OUT" || fail "--describe --state does not show $g: $(tr '\n' ';' < "$OUT")"
+}
+
+# values_seen <files...>: the distinct record values printed by the consumers.
+values_seen() { cat "$@" 2>/dev/null | grep -E '^v[0-9]+$' | sort -u | wc -l; }
+
+# wait_values <n> <seconds> <files...>: polls until the consumers printed n distinct values.
+wait_values() {
+  local n="$1" limit="$2"; shift 2
+  local deadline=$((SECONDS + limit))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(values_seen "$@")" -ge "$n" ] && return 0
+    sleep 1
+  done
+  fail "the consumers printed $(values_seen "$@") distinct values of $n"
+}
+
+# wait_committed <group> <topic> <partitions> <seconds>: polls --describe until every
+# partition's committed offset is its log end offset (the consumers committed what they read).
+wait_committed() {
+  local g="$1" t="$2" n="$3" limit="$4"
+  local deadline=$((SECONDS + limit))
+  while [ $SECONDS -lt $deadline ]; do
+    tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+    [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t && $4 == $5' "$OUT" | wc -l)" = "$n" ] && return 0
+    sleep 1
+  done
+  fail "committed offsets of $g never reached the log end: $(tr '\n' ';' < "$OUT")"
+}
+
+scenario_consumer_protocol_migration() {
+  command -v kcat > /dev/null || { echo "SKIP: kcat (the librdkafka classic consumer) is not installed"; exit 77; }
+  local t g; t="$(topic_name migrate)"; g="mig-$t"
+  create_topic "$t" 6
+  produce_lines "$t" 60
+  # 1. A classic group: kcat -G (librdkafka's classic protocol) owns the six partitions.
+  timeout -k 5 200 kcat -b "$BOOTSTRAP" -G "$g" "$t" -X auto.offset.reset=earliest -X auto.commit.interval.ms=500 \
+    -q -u -f '%s\n' > "$SC_DIR/classic.out" 2> "$SC_DIR/classic.err" &
+  local k=$!
+  wait_members "$g" 60 6 || { kill "$k"; return 1; }
+  wait_values 60 60 "$SC_DIR/classic.out" || { kill "$k"; return 1; }
+  # 2. A Java consumer with group.protocol=consumer joins: the group is upgraded
+  #    online and the partitions are shared 3 + 3, each owned once.
+  timeout -k 5 200 "$KAFKA_HOME/bin/kafka-console-consumer.sh" --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --group "$g" --consumer-property group.protocol=consumer --from-beginning > "$SC_DIR/java.out" 2> "$SC_DIR/java.err" &
+  local j=$!
+  wait_members "$g" 90 3 3 || { kill "$k" "$j"; return 1; }
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list --type consumer
+  grep -q "^$g\b" "$OUT" || { kill "$k" "$j"; fail "the group was not upgraded: --list --type consumer: $(tr '\n' ';' < "$OUT")"; }
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --describe --group "$g"
+  [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t && $7 != "-" { print $3 }' "$OUT" | sort -u | wc -l)" = 6 ] &&
+    [ "$(awk -v g="$g" -v t="$t" '$1 == g && $2 == t && $7 != "-" { print $7 }' "$OUT" | sort -u | wc -l)" = 2 ] ||
+    { kill "$k" "$j"; fail "upgraded group: not six partitions over two owners: $(tr '\n' ';' < "$OUT")"; }
+  seq 61 120 | sed 's/.*/k&:v&/' > "$SC_DIR/more.txt"
+  TOOL_STDIN="$SC_DIR/more.txt" tool console-producer 120 --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --property parse.key=true --property key.separator=: --producer-property acks=all
+  wait_values 120 60 "$SC_DIR/classic.out" "$SC_DIR/java.out" || { kill "$k" "$j"; return 1; }
+  # Both members' commits land (the classic one's OffsetCommit with its generation).
+  wait_committed "$g" "$t" 6 60 || { kill "$k" "$j"; return 1; }
+  # 3. The Java consumer leaves: the last consumer-protocol member is gone, the
+  #    group is downgraded to classic and kcat owns the six again.
+  kill -TERM "$j"; wait "$j" 2>/dev/null
+  wait_members "$g" 90 6 || { kill "$k"; return 1; }
+  tool consumer-groups 60 --bootstrap-server "$BOOTSTRAP" --list --type classic
+  grep -q "^$g\b" "$OUT" || { kill "$k"; fail "the group was not downgraded: --list --type classic: $(tr '\n' ';' < "$OUT")"; }
+  seq 121 180 | sed 's/.*/k&:v&/' > "$SC_DIR/last.txt"
+  TOOL_STDIN="$SC_DIR/last.txt" tool console-producer 120 --bootstrap-server "$BOOTSTRAP" --topic "$t" \
+    --property parse.key=true --property key.separator=: --producer-property acks=all
+  wait_values 180 60 "$SC_DIR/classic.out" "$SC_DIR/java.out" || { kill "$k"; return 1; }
+  wait_committed "$g" "$t" 6 60 || { kill "$k"; return 1; }
+  kill -TERM "$k"; wait "$k" 2>/dev/null
+  echo "values: $(values_seen "$SC_DIR/classic.out" "$SC_DIR/java.out") distinct of 180;" \
+    "printed $(cat "$SC_DIR/classic.out" "$SC_DIR/java.out" | grep -cE '^v[0-9]+$') (re-reads after a move)"
+  return 0
+}
+
 # --- transactions (issue 8) beyond the perf-test row: the Java client's exactly-once
 # consume-transform-produce, and kafka-transactions on a hanging transaction. The Java
 # side is java/txn/TxnScenario.java, compiled per scenario against this release's libs/.

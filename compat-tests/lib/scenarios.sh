@@ -1,7 +1,8 @@
 # run_scenarios <scenarios.tsv> <only (comma list, or empty)> <seconds each> <command...>
 # Starts a broker, then runs `<command...> <scenario> <bootstrap>` once per row
 # of the tsv (name, action, waits_for, ci, what), each under its own deadline.
-# The command exits 0 on success; otherwise its first "FAIL: " line on
+# The command exits 0 on success, 77 when the scenario does not apply (its
+# "SKIP: " line says why); otherwise its first "FAIL: " line on
 # stderr/stdout is the failure's detail. Needs lib/common.sh sourced.
 run_scenarios() {
   local tsv="$1" only="$2" limit="$3"; shift 3
@@ -28,6 +29,8 @@ run_scenarios() {
     secs="$(( ($(date +%s%N) - t0) / 1000000 ))"; secs="$((secs / 1000)).$(printf '%03d' $((secs % 1000)))"
     if [ $rc -eq 0 ]; then
       result "$name" pass "$secs" ""
+    elif [ $rc -eq 77 ]; then  # the scenario does not apply to this client (SKIP: why)
+      result "$name" skip "$secs" "$(grep -m1 '^SKIP: ' "$log" | sed 's/^SKIP: //' || true)"
     else
       detail="$(grep -m1 '^FAIL: ' "$log" | sed 's/^FAIL: //' || true)"
       [ $rc -ne 124 ] || detail="scenario exceeded ${limit} s${detail:+: $detail}"

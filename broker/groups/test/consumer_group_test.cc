@@ -170,8 +170,8 @@ TEST_F(consumer_group_test, WrongEpochsAndUnknownMembersGetKafkasErrors) {
   assignor.server_assignor = "sticky";
   EXPECT_EQ(err(hb(assignor).error_code), error_code::unsupported_assignor);
   auto regex = join_request("m3");
-  regex.subscribed_topic_regex = "t.*";
-  EXPECT_EQ(err(hb(regex).error_code), error_code::invalid_request);
+  regex.subscribed_topic_regex = "t.*(";
+  EXPECT_EQ(err(hb(regex).error_code), error_code::invalid_regular_expression);
 }
 
 TEST_F(consumer_group_test, VersionZeroGivesAMemberIdToAMemberWithout) {
@@ -249,14 +249,22 @@ TEST_F(consumer_group_test, ListDescribeAndDeleteSeeAConsumerGroup) {
   EXPECT_FALSE(c().consumer_group_of("g"));
 }
 
-TEST_F(consumer_group_test, JoinGroupOnAConsumerGroupWithMembersIsAnInconsistentProtocol) {
+TEST_F(consumer_group_test, AJoinGroupToAConsumerGroupWithMembersAsksForAMemberIdThenAdmitsTheClassicMember) {
   hb(join_request("m1"));
   auto j = join("g", "");
   ASSERT_TRUE(j.ready());
-  EXPECT_EQ(err(j->error_code), error_code::inconsistent_group_protocol);
+  EXPECT_EQ(err(j->error_code), error_code::member_id_required);  // classicGroupJoinToConsumerGroup
+  EXPECT_EQ(j->member_id.size(), 22u);
+  // Its metadata {0, 0} is no ConsumerProtocolSubscription (Kafka: IllegalStateException).
+  auto malformed = join("g", j->member_id, 9, "range", {0, 0});
+  ASSERT_TRUE(malformed.ready());
+  EXPECT_EQ(err(malformed->error_code), error_code::unknown_server_error);
 }
 
-TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFound) {
+TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFoundWhenUpgradesAreDisabled) {
+  config_.consumer_migration_policy = migration_policy::downgrade;
+  make();
+  lookup();
   auto [id, joined] = join_new("g");  // a classic member (its join waits for the initial delay)
   auto r = hb(join_request("m1"));
   EXPECT_EQ(err(r.error_code), error_code::group_id_not_found);
@@ -316,10 +324,10 @@ TEST_F(consumer_group_test, TheGroupComesBackFromItsRecords) {
 
 TEST(ConsumerGroupRecords, KeysAndValuesHaveKafkasBytes) {
   // ConsumerGroupMetadataKey (type 3) "g", value v0 epoch 5 with no tagged fields.
-  EXPECT_EQ(encode_consumer_key({consumer_record_type::group_metadata, "g", ""}),
+  EXPECT_EQ(encode_consumer_key({consumer_record_type::group_metadata, "g", "", {}}),
             (std::vector<uint8_t>{0, 3, 0, 1, 'g'}));
   EXPECT_EQ(encode_group_epoch_value(5), (std::vector<uint8_t>{0, 0, 0, 0, 0, 5, 0}));
-  EXPECT_EQ(encode_consumer_key({consumer_record_type::current_member_assignment, "g", "m"}),
+  EXPECT_EQ(encode_consumer_key({consumer_record_type::current_member_assignment, "g", "m", {}}),
             (std::vector<uint8_t>{0, 8, 0, 1, 'g', 0, 1, 'm'}));
   consumer_member m;
   m.member_epoch = 2;
