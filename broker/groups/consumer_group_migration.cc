@@ -16,6 +16,7 @@
 // group.consumer.migration.policy says which conversions are allowed.
 #include <algorithm>
 
+#include "broker/groups/append_errors.h"
 #include "broker/groups/consumer_protocol.h"
 #include "broker/groups/group_coordinator.h"
 #include "broker/groups/outbox.h"
@@ -42,18 +43,6 @@ protocol::join_group_response join_failure(error_code e, const std::string& memb
   r.member_id = member_id;
   r.protocol_name.reset();
   return r;
-}
-
-// GroupMetadataManager.appendGroupMetadataErrorToResponseError.
-error_code append_error(error_code e) {
-  switch (e) {
-    case error_code::unknown_topic_or_partition:
-    case error_code::not_enough_replicas:
-    case error_code::request_timed_out: return error_code::coordinator_not_available;
-    case error_code::not_leader_or_follower:
-    case error_code::kafka_storage_error: return error_code::not_coordinator;
-    default: return error_code::unknown_server_error;
-  }
 }
 
 protocol::sync_group_response sync_failure(error_code e) {
@@ -382,7 +371,7 @@ void group_coordinator::classic_join_to_consumer_group(outbox& out, classic_grou
   auto response = std::make_shared<protocol::join_group_response>(std::move(resp));
   write(out, g.group_id, std::move(records), [cb, response](outbox& o, classic_group*, error_code e) {
     if (e != error_code::none) {
-      o.answer(std::move(*cb), join_failure(append_error(e), response->member_id));
+      o.answer(std::move(*cb), join_failure(group_metadata_append_error(e), response->member_id));
       return;
     }
     o.answer(std::move(*cb), std::move(*response));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "broker/groups/append_errors.h"
 #include "broker/groups/coordinator_partition.h"
 #include "broker/groups/outbox.h"
 
@@ -30,21 +31,6 @@ sync_response sync_error(error_code e) {
   sync_response r;
   r.error_code = code(e);
   return r;
-}
-
-// GroupMetadataManager.appendGroupMetadataErrorToResponseError.
-error_code append_error_to_response_error(error_code e) {
-  switch (e) {
-    case error_code::unknown_topic_or_partition:
-    case error_code::not_enough_replicas:
-    case error_code::request_timed_out: return error_code::coordinator_not_available;
-    case error_code::not_leader_or_follower:
-    case error_code::kafka_storage_error: return error_code::not_coordinator;
-    case error_code::message_too_large:
-    case error_code::record_list_too_large:
-    case error_code::invalid_fetch_size: return error_code::unknown_server_error;
-    default: return e;
-  }
 }
 
 std::vector<member_protocol> protocols_of(const protocol::join_group_request& r) {
@@ -222,7 +208,7 @@ void group_coordinator::join_new_member(outbox& out, classic_group& g, const joi
       auto cb = std::make_shared<join_callback>(std::move(done));
       write_group_metadata(out, g, nullptr, [cb, answer, id](outbox& o, classic_group*, error_code e) mutable {
         if (e != error_code::none) {
-          o.answer(std::move(*cb), join_error(append_error_to_response_error(e), ""));
+          o.answer(std::move(*cb), join_error(group_metadata_append_error(e), ""));
         } else {
           o.answer(std::move(*cb), std::move(answer));
         }
@@ -460,7 +446,7 @@ void group_coordinator::sync_group(protocol::sync_group_request request, sync_ca
                                    return;
                                  if (err != error_code::none) {
                                    reset_and_propagate_assignment_with_error(o, *grp,
-                                                                             append_error_to_response_error(err));
+                                                                             group_metadata_append_error(err));
                                    maybe_prepare_rebalance_or_complete_join(o, *grp);
                                    return;
                                  }

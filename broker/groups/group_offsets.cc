@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "broker/groups/append_errors.h"
 #include "broker/groups/group_coordinator.h"
 #include "broker/groups/outbox.h"
 
@@ -28,22 +29,6 @@ error_code validate_offset_commit(const classic_group& g, const std::string& mem
   }
   if (g.in(group_state::completing_rebalance)) return error_code::rebalance_in_progress;
   return error_code::none;
-}
-
-// How a failed append reaches an OffsetCommit (Kafka's
-// OffsetMetadataManager / GroupCoordinatorService error normalisation).
-error_code commit_append_error(error_code e) {
-  switch (e) {
-    case error_code::unknown_topic_or_partition:
-    case error_code::not_enough_replicas:
-    case error_code::request_timed_out: return error_code::coordinator_not_available;
-    case error_code::not_leader_or_follower:
-    case error_code::kafka_storage_error: return error_code::not_coordinator;
-    case error_code::message_too_large:
-    case error_code::record_list_too_large:
-    case error_code::invalid_fetch_size: return error_code::invalid_commit_offset_size;
-    default: return e;
-  }
 }
 
 }  // namespace
@@ -204,7 +189,7 @@ void group_coordinator::commit_offsets(int16_t api_version, protocol::offset_com
               [this, response, written, cb, group_id](outbox& o, classic_group* grp, error_code err) {
                 if (err != error_code::none) {
                   for (const auto& w : *written)
-                    response->topics[w.t].partitions[w.p].error_code = code(commit_append_error(err));
+                    response->topics[w.t].partitions[w.p].error_code = code(offset_commit_append_error(err));
                 } else if (!stopped_) {
                   // Durable: now visible (Invariant 2). A group deleted meanwhile comes back, as on replay.
                   classic_group& target = grp ? *grp : get_or_create(group_id);
@@ -311,7 +296,7 @@ void group_coordinator::delete_offsets(protocol::offset_delete_request request,
         write(out, request.group_id, std::move(records),
               [response, deleted, cb](outbox& o, classic_group* grp, error_code err) {
                 if (err != error_code::none) {
-                  response->error_code = code(commit_append_error(err));
+                  response->error_code = code(offset_commit_append_error(err));
                   response->topics.clear();
                 } else if (grp) {
                   for (const auto& k : *deleted) grp->offsets.erase(k);

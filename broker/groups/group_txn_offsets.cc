@@ -1,6 +1,7 @@
 // Transactional offset commits, after Kafka's OffsetMetadataManager
 // (commitTransactionalOffset, replayEndTransactionMarker) and
 // ClassicGroup.validateOffsetCommit with isTransactional.
+#include "broker/groups/append_errors.h"
 #include "broker/groups/group_coordinator.h"
 #include "broker/groups/outbox.h"
 
@@ -23,20 +24,6 @@ error_code validate_txn_offset_commit(const classic_group& g, const std::string&
     if (generation != g.generation_id) return error_code::illegal_generation;
   }
   return error_code::none;
-}
-
-error_code txn_commit_append_error(error_code e) {
-  switch (e) {
-    case error_code::unknown_topic_or_partition:
-    case error_code::not_enough_replicas:
-    case error_code::request_timed_out: return error_code::coordinator_not_available;
-    case error_code::not_leader_or_follower:
-    case error_code::kafka_storage_error: return error_code::not_coordinator;
-    case error_code::message_too_large:
-    case error_code::record_list_too_large:
-    case error_code::invalid_fetch_size: return error_code::invalid_commit_offset_size;
-    default: return e;
-  }
 }
 
 }  // namespace
@@ -121,7 +108,7 @@ void group_coordinator::commit_pending_txn_offsets(
           [this, response, written, cb, group_id, pid](outbox& o, classic_group*, error_code err) {
             if (err != error_code::none) {
               for (const auto& w : *written)
-                response->topics[w.t].partitions[w.p].error_code = code(txn_commit_append_error(err));
+                response->topics[w.t].partitions[w.p].error_code = code(offset_commit_append_error(err));
             } else if (!stopped_) {
               auto& slot = pending_txn_offsets_[pid][group_id];
               for (const auto& w : *written) slot[w.key] = w.value;

@@ -17,6 +17,7 @@ target_sources(samsa_broker PRIVATE
   groups/reconciliation.cc
   groups/consumer_offsets_records.cc
   groups/consumer_offsets_log.cc
+  groups/append_errors.cc
   groups/coordinator_partition.cc
   groups/group_admin.cc
   groups/group_coordinator.cc
