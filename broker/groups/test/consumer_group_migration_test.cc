@@ -9,19 +9,10 @@
 
 #include "broker/groups/consumer_group_records.h"
 #include "broker/groups/consumer_protocol.h"
-#include "broker/groups/test/coordinator_fixture.h"
+#include "broker/groups/test/consumer_group_fixture.h"
 
 namespace samsa::broker::groups::testing {
 namespace {
-
-using hb_request = protocol::consumer_group_heartbeat_request;
-using hb_response = protocol::consumer_group_heartbeat_response;
-
-uuid topic_id(uint8_t n) {
-  uuid u;
-  u.bytes[0] = n;
-  return u;
-}
 
 void put16(std::vector<uint8_t>& b, int16_t v) {
   b.push_back(static_cast<uint8_t>(v >> 8));
@@ -51,29 +42,8 @@ std::vector<uint8_t> subscription(const std::vector<std::string>& topics, const 
   return b;
 }
 
-class migration_test : public coordinator_test {
+class migration_test : public consumer_group_coordinator_test {
  protected:
-  migration_test() { setup(); }
-
-  void setup() {
-    c().set_topic_lookup([this](const std::string& name) -> std::optional<topic_info> {
-      auto it = topics_.find(name);
-      if (it == topics_.end()) return std::nullopt;
-      return it->second;
-    });
-  }
-
-  hb_response hb(hb_request r) {
-    heartbeat_origin o;
-    o.api_version = 1;
-    o.client_id = "client";
-    o.client_host = "/127.0.0.1";
-    std::optional<hb_response> out;
-    c().consumer_group_heartbeat(o, std::move(r), [&out](hb_response resp) { out = std::move(resp); });
-    EXPECT_TRUE(out.has_value());
-    return out.value_or(hb_response{});
-  }
-
   static hb_request consumer_join(const std::string& member) {
     hb_request r;
     r.group_id = "g";
@@ -130,7 +100,6 @@ class migration_test : public coordinator_test {
     return {id, join("g", id, 9, "range", metadata)};
   }
 
-  std::map<std::string, topic_info> topics_ = {{"t", topic_info{topic_id(1), 6}}};
 };
 
 TEST_F(migration_test, AConsumerMemberUpgradesAClassicGroupAndEveryPartitionEndsOwnedOnce) {
@@ -268,7 +237,7 @@ TEST_F(migration_test, AClassicMemberThatJoinsButDoesNotSyncIsFencedAfterItsReba
 TEST_F(migration_test, WithDowngradesDisabledTheGroupStaysAConsumerGroupOfClassicMembers) {
   config_.consumer_migration_policy = migration_policy::upgrade;
   make();
-  setup();
+  serve_topics();
   const std::string classic = stable_classic_group();
   ASSERT_EQ(err(hb(consumer_join("m1")).error_code), error_code::none);
   hb_request leave = consumer_beat("m1", -1, {});
@@ -283,7 +252,7 @@ TEST_F(migration_test, WithDowngradesDisabledTheGroupStaysAConsumerGroupOfClassi
 TEST_F(migration_test, WithUpgradesDisabledAConsumerHeartbeatToAClassicGroupIsGroupIdNotFound) {
   config_.consumer_migration_policy = migration_policy::disabled;
   make();
-  setup();
+  serve_topics();
   stable_classic_group();
   auto r = hb(consumer_join("m1"));
   EXPECT_EQ(err(r.error_code), error_code::group_id_not_found);

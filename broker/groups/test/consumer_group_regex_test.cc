@@ -8,29 +8,19 @@
 #include <gtest/gtest.h>
 
 #include "broker/groups/consumer_group_records.h"
-#include "broker/groups/test/coordinator_fixture.h"
+#include "broker/groups/test/consumer_group_fixture.h"
 #include "broker/groups/topic_regex.h"
 
 namespace samsa::broker::groups::testing {
 namespace {
 
-using hb_request = protocol::consumer_group_heartbeat_request;
-using hb_response = protocol::consumer_group_heartbeat_response;
-
-uuid topic_id(uint8_t n) {
-  uuid u;
-  u.bytes[0] = n;
-  return u;
-}
-
-class regex_test : public coordinator_test {
+class regex_test : public consumer_group_coordinator_test {
  protected:
-  regex_test() {
-    c().set_topic_lookup([this](const std::string& name) -> std::optional<topic_info> {
-      auto it = topics_.find(name);
-      if (it == topics_.end()) return std::nullopt;
-      return it->second;
-    });
+  regex_test()
+      : consumer_group_coordinator_test({{"orders-eu", topic_info{topic_id(1), 2}},
+                                         {"orders-us", topic_info{topic_id(2), 1}},
+                                         {"payments", topic_info{topic_id(3), 3}},
+                                         {"__consumer_offsets", topic_info{topic_id(9), 3}}}) {
     c().set_topic_names([this] {
       topic_names_snapshot s;
       s.version = version_;
@@ -42,17 +32,6 @@ class regex_test : public coordinator_test {
   void create(const std::string& name, uint8_t id, int32_t partitions) {
     topics_[name] = topic_info{topic_id(id), partitions};
     ++version_;
-  }
-
-  hb_response hb(hb_request r) {
-    heartbeat_origin o;
-    o.api_version = 1;
-    o.client_id = "client";
-    o.client_host = "/127.0.0.1";
-    std::optional<hb_response> out;
-    c().consumer_group_heartbeat(o, std::move(r), [&out](hb_response resp) { out = std::move(resp); });
-    EXPECT_TRUE(out.has_value());
-    return out.value_or(hb_response{});
   }
 
   static hb_request join_regex(const std::string& member, const std::string& regex) {
@@ -94,10 +73,6 @@ class regex_test : public coordinator_test {
     return out;
   }
 
-  std::map<std::string, topic_info> topics_ = {{"orders-eu", topic_info{topic_id(1), 2}},
-                                               {"orders-us", topic_info{topic_id(2), 1}},
-                                               {"payments", topic_info{topic_id(3), 3}},
-                                               {"__consumer_offsets", topic_info{topic_id(9), 3}}};
   int64_t version_ = 10;
 };
 

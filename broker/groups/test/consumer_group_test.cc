@@ -4,43 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "broker/groups/consumer_group_records.h"
-#include "broker/groups/test/coordinator_fixture.h"
+#include "broker/groups/test/consumer_group_fixture.h"
 
 namespace samsa::broker::groups::testing {
 namespace {
 
-using hb_request = protocol::consumer_group_heartbeat_request;
-using hb_response = protocol::consumer_group_heartbeat_response;
-
-uuid topic_id(uint8_t n) {
-  uuid u;
-  u.bytes[0] = n;
-  return u;
-}
-
-class consumer_group_test : public coordinator_test {
+class consumer_group_test : public consumer_group_coordinator_test {
  protected:
-  consumer_group_test() { lookup(); }
-
-  void lookup() {
-    c().set_topic_lookup([this](const std::string& name) -> std::optional<topic_info> {
-      auto it = topics_.find(name);
-      if (it == topics_.end()) return std::nullopt;
-      return it->second;
-    });
-  }
-
-  hb_response hb(hb_request r, int16_t version = 1) {
-    heartbeat_origin o;
-    o.api_version = version;
-    o.client_id = "client";
-    o.client_host = "/127.0.0.1";
-    std::optional<hb_response> out;
-    c().consumer_group_heartbeat(o, std::move(r), [&out](hb_response resp) { out = std::move(resp); });
-    EXPECT_TRUE(out.has_value());  // the fake log is durable at once
-    return out.value_or(hb_response{});
-  }
-
   static hb_request join_request(const std::string& member, std::vector<std::string> topics = {"t"}) {
     hb_request r;
     r.group_id = "g";
@@ -72,7 +42,6 @@ class consumer_group_test : public coordinator_test {
     return out;
   }
 
-  std::map<std::string, topic_info> topics_ = {{"t", topic_info{topic_id(1), 6}}};
 };
 
 TEST_F(consumer_group_test, AFirstMemberGetsEveryPartitionAtGroupEpochOne) {
@@ -184,7 +153,7 @@ TEST_F(consumer_group_test, VersionZeroGivesAMemberIdToAMemberWithout) {
 TEST_F(consumer_group_test, TheGroupRefusesMembersPastItsMaxSize) {
   config_.consumer_max_size = 1;
   make();
-  lookup();
+  serve_topics();
   hb(join_request("m1"));
   EXPECT_EQ(err(hb(join_request("m2")).error_code), error_code::group_max_size_reached);
 }
@@ -264,7 +233,7 @@ TEST_F(consumer_group_test, AJoinGroupToAConsumerGroupWithMembersAsksForAMemberI
 TEST_F(consumer_group_test, AHeartbeatToAClassicGroupWithMembersIsGroupIdNotFoundWhenUpgradesAreDisabled) {
   config_.consumer_migration_policy = migration_policy::downgrade;
   make();
-  lookup();
+  serve_topics();
   auto [id, joined] = join_new("g");  // a classic member (its join waits for the initial delay)
   auto r = hb(join_request("m1"));
   EXPECT_EQ(err(r.error_code), error_code::group_id_not_found);
