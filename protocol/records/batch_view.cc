@@ -52,9 +52,7 @@ uint32_t batch_view::computed_crc() const {
 }
 
 int64_t batch_view::record_timestamp_ms(int64_t timestamp_delta) const {
-  if (attributes().ts_type() == timestamp_type::log_append_time) return max_timestamp_ms();
-  // Wrapping add: deltas come from untrusted bytes and must not be UB.
-  return static_cast<int64_t>(static_cast<uint64_t>(base_timestamp_ms()) + static_cast<uint64_t>(timestamp_delta));
+  return record_timestamps(*this).of(timestamp_delta);
 }
 
 int32_t batch_view::record_sequence(int32_t offset_delta) const {

@@ -68,6 +68,27 @@ class batch_view {
   std::span<const uint8_t> bytes_;
 };
 
+// batch_view::record_timestamp_ms with the batch's fields read once: for loops
+// that ask for every record's timestamp (the appender validates each one).
+class record_timestamps {
+ public:
+  explicit record_timestamps(const batch_view& b)
+      : log_append_time_(b.attributes().ts_type() == timestamp_type::log_append_time),
+        base_ms_(b.base_timestamp_ms()),
+        max_ms_(b.max_timestamp_ms()) {}
+  bool log_append_time() const { return log_append_time_; }
+  int64_t of(int64_t timestamp_delta) const {
+    if (log_append_time_) return max_ms_;
+    // Wrapping add: deltas come from untrusted bytes and must not be UB.
+    return static_cast<int64_t>(static_cast<uint64_t>(base_ms_) + static_cast<uint64_t>(timestamp_delta));
+  }
+
+ private:
+  bool log_append_time_;
+  int64_t base_ms_;
+  int64_t max_ms_;
+};
+
 // The same batch, writable. Used by the leader when it assigns offsets, stamps
 // its epoch and (for LogAppendTime topics) the append time.
 class mutable_batch_view {

@@ -50,6 +50,11 @@ class file {
   virtual int native_handle() const = 0;
   // A hint that [offset, offset + length) will be read soon (readahead). May do nothing.
   virtual void will_need(uint64_t offset, uint64_t length) const {}
+  // A hint that [offset, offset + length) will be written soon: reserve disk
+  // blocks for it without changing the file size, so the writes skip block
+  // allocation. May do nothing; a full disk shows up in the write, not here.
+  // truncate() to the current size gives back what lies past the end.
+  virtual void reserve(uint64_t offset, uint64_t length) {}
 };
 
 enum class open_mode : uint8_t {

@@ -68,6 +68,16 @@ class posix_file final : public file {
     return {};
   }
 
+  void reserve(uint64_t offset, uint64_t length) override {
+    if (!reserve_supported_) return;
+    // FALLOC_FL_KEEP_SIZE: st_size (what readers and recovery see) stays where
+    // the data ends; the blocks past it read as nothing.
+    if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset), static_cast<off_t>(length)) != 0 &&
+        errno == EOPNOTSUPP) {
+      reserve_supported_ = false;
+    }
+  }
+
   result<uint64_t> size() const override {
     struct stat st;
     if (::fstat(fd_, &st) != 0) return errno_error(errno, "fstat", path_);
@@ -116,6 +126,7 @@ class posix_file final : public file {
  private:
   int fd_;
   std::string path_;
+  bool reserve_supported_ = true;  // false once the file system refused (EOPNOTSUPP)
 };
 
 class posix_lock final : public file_lock {

@@ -1,5 +1,7 @@
 #include "storage/segment/segment.h"
 
+#include <algorithm>
+
 #include "common/endian.h"
 #include "storage/log/file_names.h"
 #include "storage/segment/file_batch_reader.h"
@@ -14,6 +16,7 @@ segment_options segment_options::from(const log_config& c, int64_t roll_jitter_m
   o.roll_jitter_ms = roll_jitter_ms;
   o.preallocate = c.preallocate;
   o.preallocate_bytes = c.segment_bytes;
+  o.reserve_limit_bytes = c.segment_bytes;
   return o;
 }
 
@@ -243,6 +246,7 @@ status segment::append(samsa::offset largest_offset, int64_t largest_timestamp_m
     return error(errc::invalid_argument, "offset " + std::to_string(largest_offset.value()) +
                                              " does not fit segment " + std::to_string(base_.value()));
   }
+  reserve_ahead(physical + records.size());
   if (auto s = active_file_->pwrite(physical, records); !s) {
     (void)active_file_->truncate(physical);  // best effort: never leave half a batch
     return s;
@@ -258,6 +262,17 @@ status segment::append(samsa::offset largest_offset, int64_t largest_timestamp_m
   }
   bytes_since_last_index_entry_ += static_cast<uint32_t>(records.size());
   return {};
+}
+
+void segment::reserve_ahead(uint64_t write_end) {
+  // log.preallocate already allocated the whole segment.
+  if (opts_.preallocate || opts_.reserve_limit_bytes <= 0 || write_end <= reserved_end_) return;
+  const uint64_t step = std::clamp<uint64_t>(size_bytes(), kMinReserveStep, kMaxReserveStep);
+  const uint64_t limit = std::max<uint64_t>(write_end, static_cast<uint64_t>(opts_.reserve_limit_bytes));
+  const uint64_t end = std::min(write_end + step, limit);
+  const uint64_t from = std::max(reserved_end_, size_bytes());
+  active_file_->reserve(from, end - from);
+  reserved_end_ = end;
 }
 
 bool segment::should_roll(const roll_params& p) {
@@ -314,9 +329,9 @@ status segment::seal() {
   SAMSA_ASSERT(!is_sealed(), "seal of a sealed segment");
   time_index_.maybe_append(max_ts_.timestamp_ms, max_ts_.offset, true);
   if (auto s = write_index_files(); !s) return s;
-  if (opts_.preallocate) {
-    if (auto s = active_file_->truncate(size_bytes()); !s) return s;
-  }
+  // Gives back blocks reserved past the end (log.preallocate, reserve_ahead;
+  // also those of a run before a restart, which this object does not know of).
+  if (auto s = active_file_->truncate(size_bytes()); !s) return s;
   // Hand the descriptor to the cache so readers keep using it without a reopen.
   std::shared_ptr<io::file> handle = active_file_;
   auto cached = cache_->get(id_, [&]() -> result<std::shared_ptr<io::file>> { return handle; });
@@ -339,6 +354,7 @@ result<uint64_t> segment::truncate_to(samsa::offset o, int64_t now_ms) {
     const uint64_t new_size = (*mapping)->position;
     removed = size_bytes() - new_size;
     if (auto s = active_file_->truncate(new_size); !s) return s.error();
+    reserved_end_ = new_size;  // truncate() gave back the blocks past the new end
     size_.store(new_size, std::memory_order_release);
     flushed_all_.store(false, std::memory_order_release);
   }

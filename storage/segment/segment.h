@@ -61,6 +61,9 @@ struct segment_options {
   int64_t roll_jitter_ms = 0;
   bool preallocate = false;
   int32_t preallocate_bytes = 0;
+  // Appends reserve disk blocks ahead of the end of the active segment (see
+  // segment::reserve_ahead), never past this size (segment.bytes); 0: they do not.
+  int64_t reserve_limit_bytes = 0;
 
   static segment_options from(const log_config& c, int64_t roll_jitter_ms);
 };
@@ -120,6 +123,10 @@ class segment : public std::enable_shared_from_this<segment> {
 
   // The log file (active: the segment's own handle; sealed: via the open-file cache).
   result<std::shared_ptr<io::file>> log_file() const;
+
+  // How far appends reserve disk blocks ahead of the end (reserve_ahead).
+  static constexpr uint64_t kMinReserveStep = 64u << 10;
+  static constexpr uint64_t kMaxReserveStep = 16u << 20;
 
   // ---- active segment, owner only ----------------------------------------------
   // Kafka's LogSegment.append: writes `records` at the end and adds index entries
@@ -220,6 +227,13 @@ class segment : public std::enable_shared_from_this<segment> {
   // Opens one of the segment's files under path_mu_, so that a concurrent
   // change_suffix or delete_files happens wholly before or after the open.
   result<std::shared_ptr<io::file>> open_own_file(std::string_view kind, io::open_mode mode) const;
+  // Before a write that ends at `write_end`: reserves the file's blocks ahead of
+  // it when the last reservation does not cover it. Writes into reserved blocks
+  // skip the file system's block allocation (on ext4 a quarter to a third of a
+  // buffered write's time). The step is the segment's size so far, between
+  // kMinReserveStep and kMaxReserveStep: an idle partition reserves little, a
+  // busy one calls fallocate rarely; what lies past the end is given back at seal().
+  void reserve_ahead(uint64_t write_end);
   status write_index_file(std::string_view kind, const std::vector<uint8_t>& bytes, bool remove_if_empty);
   result<timestamp_and_offset> max_timestamp_after(uint64_t position) const;
   // Lazy loading of a segment opened from disk; idempotent, internally locked.
@@ -258,6 +272,7 @@ class segment : public std::enable_shared_from_this<segment> {
   std::optional<int64_t> rolling_based_timestamp_;
   int64_t created_ms_;
   uint32_t bytes_since_last_index_entry_ = 0;
+  uint64_t reserved_end_ = 0;  // active: blocks up to here were reserved (io::file::reserve)
 };
 
 }  // namespace samsa::storage

@@ -1,8 +1,14 @@
 #include "storage/segment/segment.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "storage/durability/flush_worker.h"
+#include "storage/io/posix_file_system.h"
 #include "storage/segment/file_batch_reader.h"
 #include "storage/test/log_fixture.h"
 
@@ -131,6 +137,67 @@ TEST_F(Segment, ReopeningAsActiveLeavesTheSealedObjectAsItWas) {
   EXPECT_EQ(seg->size_bytes(), size);
   EXPECT_TRUE(seg->is_sealed());
   EXPECT_FALSE((*active)->is_sealed());
+}
+
+// Blocks the file system has allocated (or reserved) for `path`, in bytes.
+uint64_t allocated_bytes(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<uint64_t>(st.st_blocks) * 512;
+}
+
+TEST(SegmentOnDisk, ReservesBlocksAheadOfItsEndWithoutGrowingAndSealingGivesThemBack) {
+  char tmpl[] = "/tmp/samsa-segment-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  struct cleanup {
+    ~cleanup() { std::filesystem::remove_all(d); }
+    std::string d;
+  } cleanup{dir};
+  {
+    // Only where the file system can reserve without growing the file.
+    const std::string probe = dir + "/probe";
+    const int fd = ::open(probe.c_str(), O_RDWR | O_CREAT, 0644);
+    ASSERT_GE(fd, 0);
+    const bool supported = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
+    ::close(fd);
+    ::unlink(probe.c_str());
+    if (!supported) GTEST_SKIP() << "fallocate(FALLOC_FL_KEEP_SIZE) is not supported under /tmp";
+  }
+  io::posix_file_system fs;
+  auto cache = std::make_shared<io::open_file_cache>(8);
+  segment_options opts;
+  opts.reserve_limit_bytes = 1 << 30;
+  auto seg = *segment::create(fs, cache, dir, offset{0}, opts, kT0);
+  batch_spec s;
+  for (int r = 0; r < 10; ++r) s.records.push_back({"k", std::string(1000, 'v'), kT0});
+  const std::vector<uint8_t> b = make_batch(s);
+  ASSERT_TRUE(seg->append(offset{9}, kT0, offset{9}, b));
+  const std::string path = seg->log_path();
+  // The file ends where the batch ends; the blocks reach a reservation step past it.
+  EXPECT_EQ(std::filesystem::file_size(path), b.size());
+  EXPECT_GE(allocated_bytes(path), b.size() + segment::kMinReserveStep);
+  ASSERT_TRUE(seg->seal());
+  EXPECT_EQ(std::filesystem::file_size(path), b.size());
+  EXPECT_LT(allocated_bytes(path), b.size() + segment::kMinReserveStep);
+}
+
+TEST(SegmentOnDisk, NeverReservesPastTheSegmentSize) {
+  char tmpl[] = "/tmp/samsa-segment-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  struct cleanup {
+    ~cleanup() { std::filesystem::remove_all(d); }
+    std::string d;
+  } cleanup{dir};
+  io::posix_file_system fs;
+  auto cache = std::make_shared<io::open_file_cache>(8);
+  segment_options opts;
+  opts.reserve_limit_bytes = 16 << 10;  // below one reservation step
+  auto seg = *segment::create(fs, cache, dir, offset{0}, opts, kT0);
+  batch_spec s;
+  for (int r = 0; r < 4; ++r) s.records.push_back({"k", std::string(1000, 'v'), kT0});
+  const std::vector<uint8_t> b = make_batch(s);
+  ASSERT_TRUE(seg->append(offset{3}, kT0, offset{3}, b));
+  EXPECT_LE(allocated_bytes(seg->log_path()), uint64_t{16 << 10});
 }
 
 class counting_log final : public flushable {

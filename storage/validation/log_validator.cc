@@ -25,13 +25,13 @@ struct record_check {
 };
 
 // Kafka's validateRecord: key first, then timestamp; one error per record at most.
-void check_record(const protocol::batch_view& batch, const protocol::record_view& rec, int32_t index,
+// `ts` is the record's timestamp.
+void check_record(const protocol::record_timestamps& batch, int64_t ts, const protocol::record_view& rec, int32_t index,
                   const validator_params& p, record_check& out) {
   if (p.compacted && !rec.key) {
     out.errors.push_back({index, "Compacted topic cannot accept message without key in topic partition"});
     return;
   }
-  const int64_t ts = batch.record_timestamp_ms(rec.timestamp_delta);
   if (p.timestamp_type == timestamp_type::create_time && ts != protocol::kNoTimestamp) {
     if (timestamp_out_of_range(ts, p.now_ms, p.timestamp_before_max_ms, p.timestamp_after_max_ms)) {
       out.any_timestamp_error = true;
@@ -42,7 +42,7 @@ void check_record(const protocol::batch_view& batch, const protocol::record_view
                                                                            static_cast<uint64_t>(p.timestamp_after_max_ms))) +
                                        "]"});
     }
-  } else if (batch.attributes().ts_type() == timestamp_type::log_append_time) {
+  } else if (batch.log_append_time()) {
     out.any_timestamp_error = true;
     out.errors.push_back({index, "Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime."});
   }
@@ -116,11 +116,13 @@ result<validation_result> validate_and_assign_offsets(std::span<uint8_t> bytes, 
   int32_t index = 0;
   int64_t max_batch_ts = protocol::kNoTimestamp;
   bool deltas_consecutive = true;
+  const protocol::record_timestamps timestamps(batch);
   while (reader.next(rec)) {
     const size_t errors_before = check.errors.size();
-    check_record(batch, rec, index, p, check);
+    const int64_t ts = timestamps.of(rec.timestamp_delta);
+    check_record(timestamps, ts, rec, index, p, check);
     if (check.errors.size() == errors_before) {
-      max_batch_ts = std::max(max_batch_ts, batch.record_timestamp_ms(rec.timestamp_delta));
+      max_batch_ts = std::max(max_batch_ts, ts);
       if (rec.offset_delta != index) deltas_consecutive = false;
     }
     ++index;

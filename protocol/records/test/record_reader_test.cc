@@ -70,6 +70,30 @@ TEST(Varint, RejectsTruncatedInput) {
   EXPECT_FALSE(c.read_varint(v));
 }
 
+// One- and two-byte encodings take the inline path, three bytes the loop: every
+// value across those boundaries reads back, and every cut of it is refused.
+TEST(Varint, ReadsBackEveryValueAroundTheOneAndTwoByteBoundaries) {
+  for (int32_t v = -20000; v <= 20000; ++v) {
+    std::vector<uint8_t> buf;
+    append_varint(buf, v);
+    byte_cursor c(buf);
+    int32_t out = 0;
+    ASSERT_TRUE(c.read_varint(out)) << v;
+    ASSERT_EQ(out, v);
+    ASSERT_EQ(c.remaining(), 0u);
+    byte_cursor l(buf);
+    int64_t out_long = 0;
+    ASSERT_TRUE(l.read_varlong(out_long)) << v;
+    ASSERT_EQ(out_long, v);
+    for (size_t cut = 0; cut < buf.size(); ++cut) {
+      byte_cursor t(std::span<const uint8_t>(buf).first(cut));
+      ASSERT_FALSE(t.read_varint(out)) << v << " cut at " << cut;
+      byte_cursor tl(std::span<const uint8_t>(buf).first(cut));
+      ASSERT_FALSE(tl.read_varlong(out_long)) << v << " cut at " << cut;
+    }
+  }
+}
+
 // A record written by hand from the format table.
 std::vector<uint8_t> hand_record() {
   std::vector<uint8_t> body = {
