@@ -60,6 +60,14 @@ class response_sequencer {
     return ready{base_++, std::move(s.ticket), std::move(*s.reply)};
   }
 
+  // Calls f(ticket) for every open request not answered yet, oldest first.
+  template <typename F>
+  void for_each_unanswered(F&& f) const {
+    for (const auto& s : slots_) {
+      if (!s.reply) f(s.ticket);
+    }
+  }
+
   // Forgets every open request (closing connection). Filled replies are
   // returned through on_filled(ticket) so their tickets can be released; the
   // tickets of unanswered requests are simply dropped.

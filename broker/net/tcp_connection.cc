@@ -9,6 +9,7 @@
 
 #include "broker/net/server_state.h"
 #include "common/assert.h"
+#include "common/endian.h"
 
 namespace samsa::broker::net {
 namespace {
@@ -135,7 +136,14 @@ bool tcp_connection::admit(int32_t size) {
 
 void tcp_connection::deliver(frame_reader::frame f) {
   SAMSA_ASSERT(reading_charge_ != nullptr, "a frame was read without being admitted");
-  const uint64_t seq = sequencer_.open(std::move(reading_charge_));
+  open_request opened{std::move(reading_charge_)};
+  opened.received = state_->clock.monotonic_now();
+  if (f.size >= 8) {  // request header v0+: api key, version, correlation id
+    opened.api_key = load_be<int16_t>(f.bytes.get());
+    opened.api_version = load_be<int16_t>(f.bytes.get() + 2);
+    opened.correlation_id = load_be<int32_t>(f.bytes.get() + 4);
+  }
+  const uint64_t seq = sequencer_.open(std::move(opened));
   ++unfinished_;
   request_frame frame(std::shared_ptr<const uint8_t[]>(std::move(f.bytes)), f.size);
   try {
@@ -170,16 +178,16 @@ void tcp_connection::queue_replies() {
           close("response too large");
           return;
         }
-        out_charges_.push_back(std::move(ready->ticket));
+        out_charges_.push_back(std::move(ready->ticket.charge));
         close_requested_ = ready->reply.what == reply::kind::message_then_close;
         break;
       case reply::kind::none:
-        ready->ticket->release();
+        ready->ticket.charge->release();
         --unfinished_;
         pump_again_ = true;  // a request slot came free: admission may proceed
         break;
       case reply::kind::close:
-        ready->ticket->release();
+        ready->ticket.charge->release();
         --unfinished_;
         close_requested_ = true;
         break;
@@ -188,7 +196,7 @@ void tcp_connection::queue_replies() {
   if (close_requested_ && !closed_) {
     // Requests after the closing one will never be answered on the wire.
     no_more_requests_ = true;
-    sequencer_.clear([](std::shared_ptr<frame_charge>& charge) { charge->release(); });
+    sequencer_.clear([](open_request& r) { r.charge->release(); });
     unfinished_ = static_cast<int64_t>(out_.size());
   }
 }
@@ -302,12 +310,32 @@ void tcp_connection::begin_drain() {
 
 void tcp_connection::close_now() { close("closed by the request handler"); }
 
+void tcp_connection::log_unanswered(std::string_view reason) const {
+  const open_request* oldest = nullptr;
+  size_t count = 0;
+  sequencer_.for_each_unanswered([&](const open_request& r) {
+    if (oldest == nullptr) oldest = &r;
+    ++count;
+  });
+  if (oldest == nullptr) return;
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(state_->clock.monotonic_now() - oldest->received);
+  // A client that closes during a long-poll Fetch or a JoinGroup is routine; a
+  // request left waiting this long more likely means the broker lost it.
+  constexpr std::chrono::milliseconds kWorthNoting{10'000};
+  state_->log->log(waited >= kWorthNoting ? spdlog::level::info : spdlog::level::debug,
+                   "Connection {} from {}:{} closed ({}) with {} request(s) unanswered; the oldest: API key {} v{}, "
+                   "correlation id {}, waiting {} ms",
+                   info_.id, info_.peer_address, info_.peer_port, reason, count, oldest->api_key, oldest->api_version,
+                   oldest->correlation_id, waited.count());
+}
+
 void tcp_connection::close(std::string_view reason) {
   if (closed_) return;
   closed_ = true;
   auto self = shared_from_this();
   state_->log->debug("Closing connection {} from {}:{} on listener {}: {}", info_.id, info_.peer_address,
                      info_.peer_port, info_.listener_name, reason);
+  log_unanswered(reason);
   linger_timer_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);  // outstanding read/wait complete with operation_aborted
@@ -317,7 +345,7 @@ void tcp_connection::close(std::string_view reason) {
   for (auto& charge : out_charges_) charge->release();
   out_charges_.clear();
   out_.clear();
-  sequencer_.clear([](std::shared_ptr<frame_charge>& charge) { charge->release(); });
+  sequencer_.clear([](open_request& r) { r.charge->release(); });
   reader_.reset();
   reading_charge_.reset();
   unfinished_ = 0;

@@ -43,6 +43,16 @@
 
 namespace samsa::broker::net {
 
+// What a connection keeps of a request until it is answered: the frame's memory
+// charge, and enough of its header to name it in a log line.
+struct open_request {
+  std::shared_ptr<frame_charge> charge;
+  int16_t api_key = -1;
+  int16_t api_version = -1;
+  int32_t correlation_id = -1;
+  runtime::clock::monotonic_time received{};
+};
+
 class tcp_connection final : public connection_core, public std::enable_shared_from_this<tcp_connection> {
  public:
   tcp_connection(std::shared_ptr<server::state> st, boost::asio::ip::tcp::socket socket, connection_info info);
@@ -78,6 +88,8 @@ class tcp_connection final : public connection_core, public std::enable_shared_f
   void read_more();
   void begin_orderly_close();
   void on_read(const boost::system::error_code& ec, size_t n, bool discarding);
+  // At close: names the requests the connection never answered (the oldest).
+  void log_unanswered(std::string_view reason) const;
 
   const std::shared_ptr<server::state> state_;
   boost::asio::ip::tcp::socket socket_;
@@ -85,7 +97,7 @@ class tcp_connection final : public connection_core, public std::enable_shared_f
   std::shared_ptr<connection> handle_;
 
   frame_reader reader_;
-  response_sequencer<reply, std::shared_ptr<frame_charge>> sequencer_;
+  response_sequencer<reply, open_request> sequencer_;
   send_queue out_;
   std::deque<std::shared_ptr<frame_charge>> out_charges_;  // Invariant: one per entry of out_, same order
   std::shared_ptr<frame_charge> reading_charge_;            // of the frame being read

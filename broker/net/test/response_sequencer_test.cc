@@ -21,6 +21,23 @@ TEST(ResponseSequencer, NumbersRequestsDenselyFromZero) {
   EXPECT_EQ(s.open_count(), 2u);
 }
 
+TEST(ResponseSequencer, ListsTheUnansweredRequestsOldestFirst) {
+  sequencer s;
+  s.open(10);
+  s.open(11);
+  s.open(12);
+  ASSERT_EQ(s.fill(1, "b"), sequencer::fill_result::ok);
+  std::vector<int> unanswered;
+  s.for_each_unanswered([&](int ticket) { unanswered.push_back(ticket); });
+  EXPECT_EQ(unanswered, (std::vector<int>{10, 12}));
+  ASSERT_EQ(s.fill(0, "a"), sequencer::fill_result::ok);
+  ASSERT_TRUE(s.pop_ready());
+  ASSERT_TRUE(s.pop_ready());
+  unanswered.clear();
+  s.for_each_unanswered([&](int ticket) { unanswered.push_back(ticket); });
+  EXPECT_EQ(unanswered, (std::vector<int>{12}));
+}
+
 TEST(ResponseSequencer, HoldsALaterReplyUntilEveryEarlierOneIsIn) {
   sequencer s;
   s.open(0);
