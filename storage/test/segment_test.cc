@@ -139,6 +139,16 @@ TEST_F(Segment, ReopeningAsActiveLeavesTheSealedObjectAsItWas) {
   EXPECT_FALSE((*active)->is_sealed());
 }
 
+// A directory under /tmp, removed with everything in it at the end of the test.
+struct temp_dir {
+  temp_dir() {
+    char tmpl[] = "/tmp/samsa-segment-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~temp_dir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
 // Blocks the file system has allocated (or reserved) for `path`, in bytes.
 uint64_t allocated_bytes(const std::string& path) {
   struct stat st {};
@@ -147,12 +157,8 @@ uint64_t allocated_bytes(const std::string& path) {
 }
 
 TEST(SegmentOnDisk, ReservesBlocksAheadOfItsEndWithoutGrowingAndSealingGivesThemBack) {
-  char tmpl[] = "/tmp/samsa-segment-XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
-  struct cleanup {
-    ~cleanup() { std::filesystem::remove_all(d); }
-    std::string d;
-  } cleanup{dir};
+  const temp_dir tmp;
+  const std::string& dir = tmp.path;
   {
     // Only where the file system can reserve without growing the file.
     const std::string probe = dir + "/probe";
@@ -182,12 +188,8 @@ TEST(SegmentOnDisk, ReservesBlocksAheadOfItsEndWithoutGrowingAndSealingGivesThem
 }
 
 TEST(SegmentOnDisk, NeverReservesPastTheSegmentSize) {
-  char tmpl[] = "/tmp/samsa-segment-XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
-  struct cleanup {
-    ~cleanup() { std::filesystem::remove_all(d); }
-    std::string d;
-  } cleanup{dir};
+  const temp_dir tmp;
+  const std::string& dir = tmp.path;
   io::posix_file_system fs;
   auto cache = std::make_shared<io::open_file_cache>(8);
   segment_options opts;
