@@ -72,6 +72,9 @@ struct fault_injection_file_system::handle_access {
     return fs.fail_injected(fault_op::pread, path);
   }
   static void count_sync(fault_injection_file_system& fs) { ++fs.file_syncs_; }
+  static void note_writeback(fault_injection_file_system& fs, uint64_t offset, uint64_t length) {
+    fs.writeback_hints_.emplace_back(offset, length);
+  }
   static int64_t now(fault_injection_file_system& fs) { return fs.now_ms(); }
   static std::set<std::string>& locks(fault_injection_file_system& fs) { return fs.locks_; }
 };
@@ -116,6 +119,11 @@ class fault_file final : public file {
     ino_->durable = ino_->data;
     access::count_sync(fs_);
     return {};
+  }
+
+  void start_writeback(uint64_t offset, uint64_t length) override {
+    std::lock_guard<std::mutex> g(access::mu(fs_));
+    access::note_writeback(fs_, offset, length);
   }
 
   status truncate(uint64_t size) override {
@@ -485,6 +493,11 @@ bool fault_injection_file_system::frozen() const {
 void fault_injection_file_system::inject_error(fault_op op, std::string path_substring, int count) {
   std::lock_guard<std::mutex> g(mu_);
   injected_.push_back({op, std::move(path_substring), count});
+}
+
+std::vector<std::pair<uint64_t, uint64_t>> fault_injection_file_system::writeback_hints() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return writeback_hints_;
 }
 
 uint64_t fault_injection_file_system::file_syncs() const {

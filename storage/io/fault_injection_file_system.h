@@ -77,6 +77,9 @@ class fault_injection_file_system final : public file_system {
   // Counters for tests (group commit: how many syncs did N requests cost?).
   uint64_t file_syncs() const;
   uint64_t dir_syncs() const;
+  // Every start_writeback() hint as (offset, length), in call order. The hint
+  // changes nothing here: only sync() makes data durable.
+  std::vector<std::pair<uint64_t, uint64_t>> writeback_hints() const;
   // Bytes a file holds now / durably; not_found if the path does not exist.
   result<uint64_t> durable_size(const std::string& path) const;
   // Creates every missing directory on the path, synced (test setup).
@@ -102,6 +105,7 @@ class fault_injection_file_system final : public file_system {
   uint64_t mutations_left_ = UINT64_MAX;
   uint64_t file_syncs_ = 0;
   uint64_t dir_syncs_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> writeback_hints_;
   int64_t fake_time_ = 1;
   struct injected {
     fault_op op;

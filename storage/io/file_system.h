@@ -55,6 +55,10 @@ class file {
   // allocation. May do nothing; a full disk shows up in the write, not here.
   // truncate() to the current size gives back what lies past the end.
   virtual void reserve(uint64_t offset, uint64_t length) {}
+  // A hint that [offset, offset + length) will be synced soon: starts writing
+  // its dirty pages to the disk without waiting, so the sync() that follows
+  // has less left to do. Durability still comes only from sync(). May do nothing.
+  virtual void start_writeback(uint64_t offset, uint64_t length) {}
 };
 
 enum class open_mode : uint8_t {

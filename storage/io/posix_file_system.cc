@@ -78,6 +78,12 @@ class posix_file final : public file {
     }
   }
 
+  void start_writeback(uint64_t offset, uint64_t length) override {
+    // SYNC_FILE_RANGE_WRITE alone: queue the pages for writing and return; an
+    // I/O error shows up in the fdatasync that makes them durable.
+    (void)::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(length), SYNC_FILE_RANGE_WRITE);
+  }
+
   result<uint64_t> size() const override {
     struct stat st;
     if (::fstat(fd_, &st) != 0) return errno_error(errno, "fstat", path_);

@@ -275,6 +275,14 @@ void segment::reserve_ahead(uint64_t write_end) {
   reserved_end_ = end;
 }
 
+void segment::start_writeback() {
+  constexpr uint64_t kPage = 4096;
+  const uint64_t end = size_bytes() / kPage * kPage;
+  if (end < writeback_end_ + kMinWritebackStep) return;
+  active_file_->start_writeback(writeback_end_, end - writeback_end_);
+  writeback_end_ = end;
+}
+
 bool segment::should_roll(const roll_params& p) {
   const bool reached_roll_ms =
       time_waited_for_roll(p.now_ms, p.max_timestamp_in_messages) > p.max_segment_ms - opts_.roll_jitter_ms;
@@ -355,6 +363,7 @@ result<uint64_t> segment::truncate_to(samsa::offset o, int64_t now_ms) {
     removed = size_bytes() - new_size;
     if (auto s = active_file_->truncate(new_size); !s) return s.error();
     reserved_end_ = new_size;  // truncate() gave back the blocks past the new end
+    writeback_end_ = std::min(writeback_end_, new_size / 4096 * 4096);
     size_.store(new_size, std::memory_order_release);
     flushed_all_.store(false, std::memory_order_release);
   }

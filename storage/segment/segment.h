@@ -127,6 +127,8 @@ class segment : public std::enable_shared_from_this<segment> {
   // How far appends reserve disk blocks ahead of the end (reserve_ahead).
   static constexpr uint64_t kMinReserveStep = 64u << 10;
   static constexpr uint64_t kMaxReserveStep = 16u << 20;
+  // start_writeback() waits until this much is written past its last call.
+  static constexpr uint64_t kMinWritebackStep = 256u << 10;
 
   // ---- active segment, owner only ----------------------------------------------
   // Kafka's LogSegment.append: writes `records` at the end and adds index entries
@@ -134,6 +136,12 @@ class segment : public std::enable_shared_from_this<segment> {
   // On an I/O error the file is cut back to its previous size.
   status append(samsa::offset largest_offset, int64_t largest_timestamp_ms,
                 samsa::offset shallow_offset_of_max_timestamp, std::span<const uint8_t> records);
+  // Starts writing the whole pages appended since the last call back to the
+  // disk (io::file::start_writeback) once there are kMinWritebackStep of them.
+  // For logs that someone waits to see durable: while one flush pass waits in
+  // fdatasync, the data of the next is already on its way. The last partial
+  // page is left alone, since the next append writes into it.
+  void start_writeback();
   bool should_roll(const roll_params& p);
   bool can_convert_to_relative_offset(samsa::offset o) const { return offset_index_.can_append_offset(o); }
   // Kafka's onBecomeInactiveSegment plus writing the index files; seals the object.
@@ -273,6 +281,7 @@ class segment : public std::enable_shared_from_this<segment> {
   int64_t created_ms_;
   uint32_t bytes_since_last_index_entry_ = 0;
   uint64_t reserved_end_ = 0;  // active: blocks up to here were reserved (io::file::reserve)
+  uint64_t writeback_end_ = 0;  // active: start_writeback() covered the pages below this
 };
 
 }  // namespace samsa::storage

@@ -40,6 +40,34 @@ TEST_F(Durability, ManyFlushRequestsShareOneFsync) {
   EXPECT_EQ(log->recovery_point(), offset{102});
 }
 
+TEST_F(Durability, AppendsStartWritingBackWholePagesOnlyWhileAFlushIsAwaited) {
+  // ~33 KiB per batch: 32 records of 1 KiB.
+  uint64_t written = 0;
+  for (int i = 0; i < 12; ++i) written += append(simple_batch(32, 1000)).valid_bytes;
+  EXPECT_TRUE(fs.writeback_hints().empty()) << "nobody waits for durability yet";
+
+  append_info awaited = append(simple_batch(32, 1000));
+  written += awaited.valid_bytes;
+  log->request_flush(offset{awaited.last_offset.value() + 1}, nullptr);
+  for (int i = 0; i < 20; ++i) written += append(simple_batch(32, 1000)).valid_bytes;
+  const auto hints = fs.writeback_hints();
+  ASSERT_GE(hints.size(), 2u);
+  uint64_t expected_start = 0;
+  for (const auto& [offset, length] : hints) {
+    EXPECT_EQ(offset, expected_start) << "each hint starts where the one before ended";
+    EXPECT_EQ(offset % 4096, 0u);
+    EXPECT_EQ(length % 4096, 0u) << "whole pages only: the next append writes into the last one";
+    EXPECT_GE(length, segment::kMinWritebackStep);
+    expected_start = offset + length;
+  }
+  EXPECT_LE(expected_start, written);
+
+  flusher->run_pending();  // nothing is awaited any more
+  const size_t after_flush = fs.writeback_hints().size();
+  for (int i = 0; i < 20; ++i) append(simple_batch(32, 1000));
+  EXPECT_EQ(fs.writeback_hints().size(), after_flush);
+}
+
 TEST_F(Durability, CallbacksRunOnTheWorkerThread) {
   flusher->start();
   append(simple_batch(1));
