@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "broker/request_context.h"
@@ -36,6 +37,7 @@ std::string client_host_of(const request_context& ctx);
 template <typename Topic>
 class topic_response_builder {
  public:
+  using topic_type = Topic;
   template <typename Partition>
   void add(const std::string& topic, Partition p) {
     auto [it, fresh] = index_.try_emplace(topic, topics_.size());
@@ -52,5 +54,48 @@ class topic_response_builder {
   std::vector<Topic> topics_;
   std::map<std::string, size_t> index_;
 };
+
+// KafkaApis' first pass over an OffsetCommit or TxnOffsetCommit: partitions the
+// broker does not know (is_known(topic, partition) is false) are answered
+// UNKNOWN_TOPIC_OR_PARTITION into `answer`; the returned copy of the request
+// keeps the others, for the coordinator.
+template <typename Request, typename Builder, typename IsKnown>
+Request keep_known_partitions(const Request& request, Builder& answer, IsKnown&& is_known) {
+  using request_topic = typename decltype(Request::topics)::value_type;
+  Request valid = request;
+  valid.topics.clear();
+  for (const auto& t : request.topics) {
+    request_topic kept;
+    kept.name = t.name;
+    for (const auto& p : t.partitions) {
+      if (is_known(t.name, p.partition_index)) {
+        kept.partitions.push_back(p);
+      } else {
+        typename decltype(std::declval<typename Builder::topic_type&>().partitions)::value_type rp;
+        rp.partition_index = p.partition_index;
+        rp.error_code = static_cast<int16_t>(protocol::error_code::unknown_topic_or_partition);
+        answer.add(t.name, rp);
+      }
+    }
+    if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
+  }
+  return valid;
+}
+
+// A response that answers every partition of `request` with the error `e`.
+template <typename Response, typename Request>
+Response every_partition_failed(const Request& request, protocol::error_code e) {
+  Response r;
+  for (const auto& t : request.topics) {
+    auto& rt = r.topics.emplace_back();
+    rt.name = t.name;
+    for (const auto& p : t.partitions) {
+      auto& rp = rt.partitions.emplace_back();
+      rp.partition_index = p.partition_index;
+      rp.error_code = static_cast<int16_t>(e);
+    }
+  }
+  return r;
+}
 
 }  // namespace samsa::broker

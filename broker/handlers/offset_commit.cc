@@ -23,43 +23,17 @@ void handle_offset_commit(request_context&& ctx) {
   // rest go to the coordinator and its answer is merged after them.
   using builder_t = topic_response_builder<response_t::OffsetCommitResponseTopic>;
   auto answer = std::make_shared<builder_t>();
-  request_t valid = request;
-  valid.topics.clear();
-  for (const auto& t : request.topics) {
-    const topic_metadata* meta = image->find_topic(t.name);
-    request_t::OffsetCommitRequestTopic kept;
-    kept.name = t.name;
-    for (const auto& p : t.partitions) {
-      if (meta && data::find_partition(*meta, p.partition_index)) {
-        kept.partitions.push_back(p);
-      } else {
-        response_t::OffsetCommitResponsePartition rp;
-        rp.partition_index = p.partition_index;
-        rp.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
-        answer->add(t.name, rp);
-      }
-    }
-    if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
-  }
+  request_t valid = keep_known_partitions(request, *answer, [&](const std::string& topic, int32_t partition) {
+    const topic_metadata* meta = image->find_topic(topic);
+    return meta != nullptr && data::find_partition(*meta, partition) != nullptr;
+  });
   auto respond = [answer](request_context& c, const response_t& from_coordinator) {
     answer->merge(from_coordinator.topics);
     response_t out;
     out.topics = answer->take();
     c.respond(out);
   };
-  auto fail_valid = [&](error_code e) {
-    response_t r;
-    for (const auto& t : valid.topics) {
-      auto& rt = r.topics.emplace_back();
-      rt.name = t.name;
-      for (const auto& p : t.partitions) {
-        auto& rp = rt.partitions.emplace_back();
-        rp.partition_index = p.partition_index;
-        rp.error_code = static_cast<int16_t>(e);
-      }
-    }
-    respond(ctx, r);
-  };
+  auto fail_valid = [&](error_code e) { respond(ctx, every_partition_failed<response_t>(valid, e)); };
   if (valid.topics.empty()) return respond(ctx, response_t{});
   // An empty group id is a group like any other (GroupCoordinatorService.commitOffsets:
   // "for backwards compatibility"); only a null one is invalid, and the schema has none.
