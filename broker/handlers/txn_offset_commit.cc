@@ -86,19 +86,7 @@ void handle_txn_offset_commit(request_context&& ctx) {
         {offsets_partition(*pending, request)},
         [pending, shared_valid, respond, version](error_code e) {
           e = normalised_verification_error(e);
-          if (e != error_code::none) {
-            response_t r;
-            for (const auto& t : shared_valid->topics) {
-              auto& rt = r.topics.emplace_back();
-              rt.name = t.name;
-              for (const auto& p : t.partitions) {
-                auto& rp = rt.partitions.emplace_back();
-                rp.partition_index = p.partition_index;
-                rp.error_code = static_cast<int16_t>(e);
-              }
-            }
-            return respond(*pending, r);
-          }
+          if (e != error_code::none) return respond(*pending, every_partition_failed<response_t>(*shared_valid, e));
           group_coordinator_of(*pending)->txn_commit_offsets(version, std::move(*shared_valid),
                                                              [pending, respond](response_t r) { respond(*pending, r); });
         },
