@@ -7,6 +7,7 @@ target_sources(samsa_broker PRIVATE
   data/hosted_partition.cc
   data/partition_directory.cc
   data/producer_id_manager.cc
+  data/internal_topic_replay.cc
   handlers/produce.cc
   handlers/produce_append.cc
   handlers/produce_ack.cc

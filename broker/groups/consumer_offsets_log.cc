@@ -5,6 +5,7 @@
 #include "broker/broker_services.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/data/data_plane.h"
+#include "broker/data/internal_topic_replay.h"
 #include "broker/data/storage_errors.h"
 #include "broker/groups/coordinator_partition.h"
 #include "protocol/records/batch_builder.h"
@@ -76,56 +77,34 @@ error_code consumer_offsets_log::append_batch(int32_t partition, const protocol:
 
 int64_t load_consumer_offsets(broker_services& services, group_coordinator& coordinator) {
   int64_t replayed = 0;
-  auto image = services.metadata->current();
-  const topic_metadata* topic = image->find_topic(kConsumerOffsetsTopic);
-  for (size_t p = 0; topic && p < topic->partitions.size(); ++p) {
-    data::partition_lookup found = services.data->partitions.find(*topic, static_cast<int32_t>(p));
-    if (found.error != error_code::none) continue;
-    storage::partition_log& log = found.partition->log();
-    offset next = log.log_start_offset();
-    const offset end = log.log_end_offset();
-    while (next < end) {
-      auto read = log.read(next, 1 << 20, storage::fetch_isolation::log_end, true);
-      if (!read || !read->records || read->size_bytes == 0) break;
-      std::vector<uint8_t> buffer(read->records->size());
-      read->records->copy_to(buffer.data());
-      protocol::batch_iterator batches(buffer);
-      offset advanced = next;
-      while (batches.next()) {
-        const protocol::batch_view& batch = batches.batch();
-        advanced = offset{batch.last_offset().value() + 1};
-        const bool transactional = batch.attributes().is_transactional();
-        const int64_t pid = batch.producer_id().value();
-        auto opened = protocol::batch_records::open(batch, 64 << 20);
-        if (!opened) continue;
-        protocol::record_reader reader = opened->reader();
-        protocol::record_view record;
-        while (reader.next(record)) {
-          if (batch.attributes().is_control()) {
-            // A transaction marker settles the producer's pending offsets.
-            auto marker = protocol::parse_end_txn_marker(record);
-            if (marker) {
-              coordinator.complete_transaction(pid, marker->type == protocol::control_record_type::commit,
-                                               static_cast<int32_t>(p));
-            }
-            continue;
-          }
-          if (!record.key) continue;
-          if (auto key = decode_key(*record.key)) {
-            if (transactional) coordinator.replay_transactional(pid, static_cast<int32_t>(p), *key, record.value);
-            else coordinator.replay(*key, record.value);
-          } else if (auto consumer_key = decode_consumer_key(*record.key)) {
-            coordinator.replay(*consumer_key, record.value);
-          } else {
-            continue;
-          }
-          ++replayed;
+  replay_internal_topic(services, kConsumerOffsetsTopic, [&](int32_t partition, const protocol::batch_view& batch) {
+    const bool transactional = batch.attributes().is_transactional();
+    const int64_t pid = batch.producer_id().value();
+    auto opened = protocol::batch_records::open(batch, 64 << 20);
+    if (!opened) return;
+    protocol::record_reader reader = opened->reader();
+    protocol::record_view record;
+    while (reader.next(record)) {
+      if (batch.attributes().is_control()) {
+        // A transaction marker settles the producer's pending offsets.
+        auto marker = protocol::parse_end_txn_marker(record);
+        if (marker) {
+          coordinator.complete_transaction(pid, marker->type == protocol::control_record_type::commit, partition);
         }
+        continue;
       }
-      if (advanced <= next) break;  // no whole batch: stop rather than spin
-      next = advanced;
+      if (!record.key) continue;
+      if (auto key = decode_key(*record.key)) {
+        if (transactional) coordinator.replay_transactional(pid, partition, *key, record.value);
+        else coordinator.replay(*key, record.value);
+      } else if (auto consumer_key = decode_consumer_key(*record.key)) {
+        coordinator.replay(*consumer_key, record.value);
+      } else {
+        continue;
+      }
+      ++replayed;
     }
-  }
+  });
   coordinator.loaded();
   return replayed;
 }

@@ -8,6 +8,7 @@
 #include "broker/broker_services.h"
 #include "broker/cluster/metadata_image.h"
 #include "broker/data/data_plane.h"
+#include "broker/data/internal_topic_replay.h"
 #include "broker/data/storage_errors.h"
 #include "broker/groups/coordinator_partition.h"
 #include "broker/groups/group_coordinator.h"
@@ -126,47 +127,26 @@ int32_t transaction_state_leader_epoch(broker_services& services, int32_t partit
 
 int64_t load_transaction_state(broker_services& services, txn_coordinator& coordinator) {
   int64_t replayed = 0;
-  auto image = services.metadata->current();
-  const topic_metadata* topic = image->find_topic(kTransactionStateTopic);
-  for (size_t p = 0; topic && p < topic->partitions.size(); ++p) {
-    data::partition_lookup found = services.data->partitions.find(*topic, static_cast<int32_t>(p));
-    if (found.error != error_code::none) continue;
-    storage::partition_log& log = found.partition->log();
-    offset next = log.log_start_offset();
-    const offset end = log.log_end_offset();
-    while (next < end) {
-      auto read = log.read(next, 1 << 20, storage::fetch_isolation::log_end, true);
-      if (!read || !read->records || read->size_bytes == 0) break;
-      std::vector<uint8_t> buffer(read->records->size());
-      read->records->copy_to(buffer.data());
-      protocol::batch_iterator batches(buffer);
-      offset advanced = next;
-      while (batches.next()) {
-        const protocol::batch_view& batch = batches.batch();
-        advanced = offset{batch.last_offset().value() + 1};
-        if (batch.attributes().is_control()) continue;
-        auto opened = protocol::batch_records::open(batch, 64 << 20);
-        if (!opened) continue;
-        protocol::record_reader reader = opened->reader();
-        protocol::record_view record;
-        while (reader.next(record)) {
-          if (!record.key) continue;
-          auto id = decode_txn_key(*record.key);
-          if (!id) continue;
-          if (!record.value) {
-            coordinator.replay(*id, std::nullopt);
-          } else {
-            auto value = decode_txn_value(*record.value);
-            if (!value) continue;
-            coordinator.replay(*id, value);
-          }
-          ++replayed;
-        }
+  replay_internal_topic(services, kTransactionStateTopic, [&](int32_t, const protocol::batch_view& batch) {
+    if (batch.attributes().is_control()) return;
+    auto opened = protocol::batch_records::open(batch, 64 << 20);
+    if (!opened) return;
+    protocol::record_reader reader = opened->reader();
+    protocol::record_view record;
+    while (reader.next(record)) {
+      if (!record.key) continue;
+      auto id = decode_txn_key(*record.key);
+      if (!id) continue;
+      if (!record.value) {
+        coordinator.replay(*id, std::nullopt);
+      } else {
+        auto value = decode_txn_value(*record.value);
+        if (!value) continue;
+        coordinator.replay(*id, value);
       }
-      if (advanced <= next) break;  // no whole batch: stop rather than spin
-      next = advanced;
+      ++replayed;
     }
-  }
+  });
   coordinator.loaded();
   return replayed;
 }
