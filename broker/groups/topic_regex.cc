@@ -92,6 +92,7 @@ std::optional<std::string> re2_syntax_error(const std::string& p) {
         const char k = p[i + 2];
         if (k == '=' || k == '!') return std::string(kInvalidPerlOp);
         if (k == '<' && i + 3 < p.size() && (p[i + 3] == '=' || p[i + 3] == '!')) return std::string(kInvalidPerlOp);
+        if (k == ':') i += 2;  // a non-capturing group (?:re): its "?" repeats nothing
       }
       ++depth;
       can_repeat = false;

@@ -89,6 +89,20 @@ TEST(topic_regex, MatchesWholeNamesOnlyAsRe2jMatchesDoes) {
   EXPECT_TRUE(icase.regex->matches("orders-eu"));
 }
 
+// franz-go's KIP-848 consumer wraps its patterns this way so that the broker's
+// whole-name match finds the names its own match-anywhere would.
+TEST(topic_regex, AcceptsNonCapturingGroupsAsRe2jDoes) {
+  auto r = topic_regex::compile(".*(?:(?:pfx-orders)|(?:__consumer_offsets)).*");
+  ASSERT_TRUE(r.regex) << r.error;
+  EXPECT_TRUE(r.regex->matches("pfx-orders"));
+  EXPECT_TRUE(r.regex->matches("pfx-orders-v2"));
+  EXPECT_TRUE(r.regex->matches("__consumer_offsets"));
+  EXPECT_FALSE(r.regex->matches("pfx-payments"));
+  EXPECT_EQ(invalid_topic_regex_message("(?:a|b)+c"), std::nullopt);
+  EXPECT_EQ(invalid_topic_regex_message("(?:*a)"),
+            "SubscribedTopicRegex `(?:*a)` is not a valid regular expression: missing argument to repetition operator.");
+}
+
 TEST(topic_regex, RefusesWhatRe2jRefusesWithItsDescription) {
   EXPECT_EQ(invalid_topic_regex_message("orders-("),
             "SubscribedTopicRegex `orders-(` is not a valid regular expression: missing closing ).");
