@@ -128,7 +128,7 @@ class segment : public std::enable_shared_from_this<segment> {
   static constexpr uint64_t kMinReserveStep = 64u << 10;
   static constexpr uint64_t kMaxReserveStep = 16u << 20;
   // start_writeback() waits until this much is written past its last call.
-  static constexpr uint64_t kMinWritebackStep = 256u << 10;
+  static constexpr uint64_t kMinWritebackStep = 1u << 20;
 
   // ---- active segment, owner only ----------------------------------------------
   // Kafka's LogSegment.append: writes `records` at the end and adds index entries

@@ -49,7 +49,7 @@ TEST_F(Durability, AppendsStartWritingBackWholePagesOnlyWhileAFlushIsAwaited) {
   append_info awaited = append(simple_batch(32, 1000));
   written += awaited.valid_bytes;
   log->request_flush(offset{awaited.last_offset.value() + 1}, nullptr);
-  for (int i = 0; i < 20; ++i) written += append(simple_batch(32, 1000)).valid_bytes;
+  for (int i = 0; i < 80; ++i) written += append(simple_batch(32, 1000)).valid_bytes;  // ~2.6 MB
   const auto hints = fs.writeback_hints();
   ASSERT_GE(hints.size(), 2u);
   uint64_t expected_start = 0;
@@ -64,7 +64,7 @@ TEST_F(Durability, AppendsStartWritingBackWholePagesOnlyWhileAFlushIsAwaited) {
 
   flusher->run_pending();  // nothing is awaited any more
   const size_t after_flush = fs.writeback_hints().size();
-  for (int i = 0; i < 20; ++i) append(simple_batch(32, 1000));
+  for (int i = 0; i < 80; ++i) append(simple_batch(32, 1000));
   EXPECT_EQ(fs.writeback_hints().size(), after_flush);
 }
 
