@@ -23,6 +23,13 @@ error_code check_group_coordinator(const request_context& ctx, const std::string
   return error_code::none;
 }
 
+known_partitions::known_partitions(const request_context& ctx) : image_(ctx.services().metadata->current()) {}
+
+bool known_partitions::operator()(const std::string& topic, int32_t partition) const {
+  const topic_metadata* meta = image_->find_topic(topic);
+  return meta != nullptr && data::find_partition(*meta, partition) != nullptr;
+}
+
 std::string client_host_of(const request_context& ctx) {
   const std::string& peer = ctx.peer();
   const auto colon = peer.rfind(':');

@@ -7,6 +7,7 @@
 // host ("/1.2.3.4").
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@ namespace samsa::broker {
 namespace groups {
 class group_coordinator;
 }
+struct metadata_image;
 
 // Null when the broker runs without a group coordinator (tests of other parts).
 groups::group_coordinator* group_coordinator_of(const request_context& ctx);
@@ -55,7 +57,18 @@ class topic_response_builder {
   std::map<std::string, size_t> index_;
 };
 
-// KafkaApis' first pass over an OffsetCommit or TxnOffsetCommit: partitions the
+// Whether a topic partition exists in the metadata image the request sees
+// (taken once, at construction).
+class known_partitions {
+ public:
+  explicit known_partitions(const request_context& ctx);
+  bool operator()(const std::string& topic, int32_t partition) const;
+
+ private:
+  std::shared_ptr<const metadata_image> image_;
+};
+
+// KafkaApis' first pass over an OffsetCommit, TxnOffsetCommit or OffsetDelete: partitions the
 // broker does not know (is_known(topic, partition) is false) are answered
 // UNKNOWN_TOPIC_OR_PARTITION into `answer`; the returned copy of the request
 // keeps the others, for the coordinator.

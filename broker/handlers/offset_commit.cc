@@ -1,8 +1,5 @@
 #include <memory>
 
-#include "broker/broker_services.h"
-#include "broker/cluster/metadata_image.h"
-#include "broker/data/partition_directory.h"
 #include "broker/groups/group_coordinator.h"
 #include "broker/handlers/group_handlers.h"
 #include "broker/handlers/group_util.h"
@@ -17,16 +14,12 @@ using response_t = protocol::offset_commit_response;
 void handle_offset_commit(request_context&& ctx) {
   request_t request;
   if (!ctx.decode(request)) return;
-  auto image = ctx.services().metadata->current();
 
   // KafkaApis: partitions of unknown topics are answered here, first; the
   // rest go to the coordinator and its answer is merged after them.
   using builder_t = topic_response_builder<response_t::OffsetCommitResponseTopic>;
   auto answer = std::make_shared<builder_t>();
-  request_t valid = keep_known_partitions(request, *answer, [&](const std::string& topic, int32_t partition) {
-    const topic_metadata* meta = image->find_topic(topic);
-    return meta != nullptr && data::find_partition(*meta, partition) != nullptr;
-  });
+  request_t valid = keep_known_partitions(request, *answer, known_partitions(ctx));
   auto respond = [answer](request_context& c, const response_t& from_coordinator) {
     answer->merge(from_coordinator.topics);
     response_t out;

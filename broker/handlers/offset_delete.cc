@@ -1,8 +1,5 @@
 #include <memory>
 
-#include "broker/broker_services.h"
-#include "broker/cluster/metadata_image.h"
-#include "broker/data/partition_directory.h"
 #include "broker/groups/group_coordinator.h"
 #include "broker/handlers/group_handlers.h"
 #include "broker/handlers/group_util.h"
@@ -24,27 +21,9 @@ void handle_offset_delete(request_context&& ctx) {
 
   // KafkaApis.handleOffsetDeleteRequest: unknown topics and partitions are
   // answered here, first; the coordinator's answer for the others is merged after.
-  auto image = ctx.services().metadata->current();
   using builder_t = topic_response_builder<response_t::OffsetDeleteResponseTopic>;
   auto unknown = std::make_shared<builder_t>();
-  request_t valid;
-  valid.group_id = request.group_id;
-  for (const auto& t : request.topics) {
-    const topic_metadata* meta = image->find_topic(t.name);
-    request_t::OffsetDeleteRequestTopic kept;
-    kept.name = t.name;
-    for (const auto& p : t.partitions) {
-      if (meta && data::find_partition(*meta, p.partition_index)) {
-        kept.partitions.push_back(p);
-      } else {
-        response_t::OffsetDeleteResponsePartition rp;
-        rp.partition_index = p.partition_index;
-        rp.error_code = static_cast<int16_t>(error_code::unknown_topic_or_partition);
-        unknown->add(t.name, rp);
-      }
-    }
-    if (!kept.partitions.empty()) valid.topics.push_back(std::move(kept));
-  }
+  request_t valid = keep_known_partitions(request, *unknown, known_partitions(ctx));
   auto pending = std::make_shared<request_context>(std::move(ctx));
   group_coordinator_of(*pending)->delete_offsets(std::move(valid), [pending, unknown](response_t r) {
     if (r.error_code == 0) {

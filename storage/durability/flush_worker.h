@@ -14,8 +14,9 @@
 // Several threads let the fdatasyncs of different logs run at once, so the file
 // system can share a journal commit between them instead of syncing one log
 // after another (16 committers: ~4x the commits/s of one thread,
-// tools/bench/flush_threads_bench.sh). A log is flushed by at most one thread at a time (a log queued while
-// its pass runs waits for that pass), so a log's passes stay sequential.
+// tools/bench/flush_threads_bench.sh). A log is flushed by at most one thread at
+// a time (a log queued while its pass runs waits for that pass), so a log's
+// passes stay sequential.
 //
 // Thread-safety: schedule() from any thread; start/stop from one owner thread.
 

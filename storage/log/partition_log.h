@@ -284,6 +284,9 @@ class partition_log final : public flushable, public std::enable_shared_from_thi
   void set_high_watermark(samsa::offset hw);
   void update_first_unstable_offset();
   void schedule_flush_locked(samsa::offset up_to, flush_callback cb, std::vector<flush_callback>* fail_now);
+  // After an append to `seg` that ended at `next`: the flush that flush.messages
+  // asks for, and early write-back when someone waits for durability.
+  void after_append_locked(segment& seg, samsa::offset next);
   void fail_flushes_above(samsa::offset o, errc why);
   result<bool> increment_log_start_offset_locked(samsa::offset o);
   status truncate_fully_locked(samsa::offset new_offset, std::optional<samsa::offset> log_start);

@@ -157,10 +157,7 @@ result<append_info> partition_log::append_as_leader(std::span<uint8_t> records, 
   }
   producers_.update_map_end_offset(next);
   update_first_unstable_offset();
-  if (next.value() - recovery_point().value() >= config_.flush_messages) schedule_flush_locked(next, nullptr, nullptr);
-  // Someone waits for this log to become durable: get the bytes moving to the
-  // disk now rather than when the next flush pass starts.
-  if (flush_running_ || !pending_flushes_.empty()) (*seg)->start_writeback();
+  after_append_locked(**seg, next);
 
   info.first_offset = first_offset;
   info.last_offset = vr->last_offset;
@@ -230,10 +227,7 @@ result<append_info> partition_log::append_as_follower(std::span<const uint8_t> r
   }
   producers_.update_map_end_offset(next);
   update_first_unstable_offset();
-  if (next.value() - recovery_point().value() >= config_.flush_messages) schedule_flush_locked(next, nullptr, nullptr);
-  // Someone waits for this log to become durable: get the bytes moving to the
-  // disk now rather than when the next flush pass starts.
-  if (flush_running_ || !pending_flushes_.empty()) (*seg)->start_writeback();
+  after_append_locked(**seg, next);
 
   info.first_offset = a->first_offset;
   info.last_offset = a->last_offset;

@@ -22,6 +22,13 @@ void partition_log::schedule_flush_locked(samsa::offset up_to, flush_callback cb
   }
 }
 
+void partition_log::after_append_locked(segment& seg, samsa::offset next) {
+  if (next.value() - recovery_point().value() >= config_.flush_messages) schedule_flush_locked(next, nullptr, nullptr);
+  // Someone waits for this log to become durable: get the bytes moving to the
+  // disk now rather than when the next flush pass starts.
+  if (flush_running_ || !pending_flushes_.empty()) seg.start_writeback();
+}
+
 void partition_log::request_flush(samsa::offset up_to, flush_callback cb) {
   std::vector<flush_callback> fail_now;
   {

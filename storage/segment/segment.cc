@@ -7,6 +7,11 @@
 #include "storage/segment/file_batch_reader.h"
 
 namespace samsa::storage {
+namespace {
+
+constexpr uint64_t kPageBytes = 4096;  // start_writeback() leaves a partial last page alone
+
+}  // namespace
 
 segment_options segment_options::from(const log_config& c, int64_t roll_jitter_ms) {
   segment_options o;
@@ -276,8 +281,7 @@ void segment::reserve_ahead(uint64_t write_end) {
 }
 
 void segment::start_writeback() {
-  constexpr uint64_t kPage = 4096;
-  const uint64_t end = size_bytes() / kPage * kPage;
+  const uint64_t end = size_bytes() / kPageBytes * kPageBytes;
   if (end < writeback_end_ + kMinWritebackStep) return;
   active_file_->start_writeback(writeback_end_, end - writeback_end_);
   writeback_end_ = end;
@@ -363,7 +367,7 @@ result<uint64_t> segment::truncate_to(samsa::offset o, int64_t now_ms) {
     removed = size_bytes() - new_size;
     if (auto s = active_file_->truncate(new_size); !s) return s.error();
     reserved_end_ = new_size;  // truncate() gave back the blocks past the new end
-    writeback_end_ = std::min(writeback_end_, new_size / 4096 * 4096);
+    writeback_end_ = std::min(writeback_end_, new_size / kPageBytes * kPageBytes);
     size_.store(new_size, std::memory_order_release);
     flushed_all_.store(false, std::memory_order_release);
   }

@@ -237,8 +237,8 @@ class segment : public std::enable_shared_from_this<segment> {
   result<std::shared_ptr<io::file>> open_own_file(std::string_view kind, io::open_mode mode) const;
   // Before a write that ends at `write_end`: reserves the file's blocks ahead of
   // it when the last reservation does not cover it. Writes into reserved blocks
-  // skip the file system's block allocation (on ext4 a quarter to a third of a
-  // buffered write's time). The step is the segment's size so far, between
+  // skip the file system's block allocation (on ext4 20-40% of a buffered
+  // write's time). The step is the segment's size so far, between
   // kMinReserveStep and kMaxReserveStep: an idle partition reserves little, a
   // busy one calls fallocate rarely; what lies past the end is given back at seal().
   void reserve_ahead(uint64_t write_end);
